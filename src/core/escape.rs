@@ -1,0 +1,132 @@
+//! Escaping of untrusted event text for terminals and for JSON.
+//!
+//! Event ids, types and payloads come from the network. Wherever they are shown,
+//! the characters that could move the cursor, recolour the terminal, end a line or
+//! reorder text are replaced by an escape. Everything else, backslash included, is
+//! shown as it is.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Returns whether `c` must never reach a terminal raw: C0 controls, DEL, C1
+/// controls, the line and paragraph separators, and the bidirectional controls.
+pub fn is_escaped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Returns `text` with every character of [`is_escaped`] replaced: tab, line feed
+/// and carriage return by `\t`, `\n`, `\r`, any other by `\u{…}` in lower-case hex.
+/// Borrows when nothing needs escaping.
+pub fn escape_display(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    push_display(&mut out, text);
+    Cow::Owned(out)
+}
+
+/// Appends `text` to `out`, escaped as [`escape_display`] describes.
+pub fn push_display(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_escaped(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends `text` to `out` as a JSON string literal, quotes included.
+///
+/// `"` and `\` get their usual escapes, and every character of [`is_escaped`] is
+/// written as `\uXXXX`, so the literal decodes to exactly `text` while no raw
+/// control character reaches the output.
+pub fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_escaped(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Returns `text` escaped for display and cut to at most `max` characters, the
+/// last of which is `…` when anything was cut.
+pub fn escape_and_cut(text: &str, max: usize) -> String {
+    let escaped = escape_display(text);
+    if escaped.chars().count() <= max {
+        return escaped.into_owned();
+    }
+    let mut out: String = escaped.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_leaves_plain_text_borrowed() {
+        assert!(matches!(escape_display("evt_1 é 😀 \\"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn display_escapes_controls() {
+        assert_eq!(escape_display("a\tb\nc\rd"), "a\\tb\\nc\\rd");
+        assert_eq!(escape_display("\u{1b}[31m"), "\\u{1b}[31m");
+        assert_eq!(escape_display("\u{7}\u{7f}\u{85}\u{9f}"), "\\u{7}\\u{7f}\\u{85}\\u{9f}");
+        assert_eq!(escape_display("\u{2028}\u{2029}"), "\\u{2028}\\u{2029}");
+        assert_eq!(
+            escape_display("\u{61c}\u{200e}\u{200f}\u{202a}\u{202e}\u{2066}\u{2069}"),
+            "\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{202e}\\u{2066}\\u{2069}"
+        );
+    }
+
+    #[test]
+    fn display_keeps_neighbours_of_escaped_ranges() {
+        assert_eq!(
+            escape_display("\u{a0}\u{200d}\u{2065}\u{206a}"),
+            "\u{a0}\u{200d}\u{2065}\u{206a}"
+        );
+    }
+
+    #[test]
+    fn json_string_decodes_to_the_same_text() {
+        let text = "q\"b\\\n\u{1b}\u{85}\u{202e}é😀";
+        let mut out = String::new();
+        push_json_string(&mut out, text);
+        assert_eq!(out, "\"q\\\"b\\\\\\u000a\\u001b\\u0085\\u202eé😀\"");
+        let back: String = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, text);
+    }
+
+    #[test]
+    fn cut_counts_characters_after_escaping() {
+        assert_eq!(escape_and_cut("abc", 3), "abc");
+        assert_eq!(escape_and_cut("abcd", 3), "ab…");
+        assert_eq!(escape_and_cut("\n\n", 3), "\\n…");
+    }
+}

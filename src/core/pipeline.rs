@@ -1,0 +1,361 @@
+//! The dedup pipeline: the verdict for each event, and the runs that apply it to
+//! a store, whole (headless) or one step at a time (the UI).
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+
+use crate::core::event::Event;
+use crate::core::store::{Appended, Store, StoreError, StoredIds, push_store_line};
+
+/// Bytes of store lines collected before a headless run writes them in one call.
+const GROUP_COMMIT_BYTES: usize = 64 * 1024;
+
+/// Where a duplicate's id was first seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstSeen {
+    /// The index of the event in this batch that processed the id.
+    Index(usize),
+    /// The id was in the store before this run.
+    PreviousRun,
+}
+
+/// What the pipeline did with one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The id was new: it was appended to the store.
+    Processed,
+    /// The id was seen before and the event was skipped.
+    Duplicate {
+        first_seen: FirstSeen,
+        /// Whether the payload differs from the first occurrence's; `None` when
+        /// that occurrence was in a previous run, whose payload is not kept.
+        payload_differs: Option<bool>,
+    },
+    /// The event broke a rule; [`Event::malformed`] says which.
+    Malformed,
+}
+
+/// Counts of outcomes reported so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub processed: usize,
+    pub duplicates: usize,
+    pub malformed: usize,
+}
+
+impl Counts {
+    /// Adds one outcome.
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Processed => self.processed += 1,
+            Outcome::Duplicate { .. } => self.duplicates += 1,
+            Outcome::Malformed => self.malformed += 1,
+        }
+    }
+
+    /// Removes one outcome, for a step taken back.
+    pub fn remove(&mut self, outcome: &Outcome) {
+        let count = match outcome {
+            Outcome::Processed => &mut self.processed,
+            Outcome::Duplicate { .. } => &mut self.duplicates,
+            Outcome::Malformed => &mut self.malformed,
+        };
+        *count = count.saturating_sub(1);
+    }
+
+    /// All outcomes counted.
+    pub fn total(&self) -> usize {
+        self.processed + self.duplicates + self.malformed
+    }
+}
+
+/// The set of ids already seen: those in the store, borrowed from its buffer,
+/// and those processed in this batch, with the index that processed each.
+#[derive(Debug)]
+pub struct Dedup<'s> {
+    stored: HashSet<&'s str>,
+    claimed: HashMap<String, usize>,
+}
+
+impl<'s> Dedup<'s> {
+    /// Indexes the ids of a store.
+    pub fn new(stored: &'s StoredIds) -> Dedup<'s> {
+        let mut set = HashSet::with_capacity(stored.len());
+        set.extend(stored.iter());
+        Dedup {
+            stored: set,
+            claimed: HashMap::new(),
+        }
+    }
+
+    /// Decides the outcome of `event`, the event at its index in `batch`. A
+    /// processed id is claimed, so that later events with it are duplicates, until
+    /// [`Dedup::release`] gives it back.
+    pub fn classify(&mut self, event: &Event, batch: &[Event]) -> Outcome {
+        let Some(id) = event.event_id.as_deref().filter(|_| event.is_valid()) else {
+            return Outcome::Malformed;
+        };
+        if self.stored.contains(id) {
+            return Outcome::Duplicate {
+                first_seen: FirstSeen::PreviousRun,
+                payload_differs: None,
+            };
+        }
+        if let Some(&first) = self.claimed.get(id) {
+            let first_payload = batch.get(first).and_then(|e| e.payload.as_ref());
+            return Outcome::Duplicate {
+                first_seen: FirstSeen::Index(first),
+                payload_differs: Some(first_payload != event.payload.as_ref()),
+            };
+        }
+        self.claimed.insert(id.to_owned(), event.index);
+        Outcome::Processed
+    }
+
+    /// Forgets that this batch processed `id`, for a step taken back or a write
+    /// that failed.
+    pub fn release(&mut self, id: &str) {
+        self.claimed.remove(id);
+    }
+}
+
+/// An error that ended a headless run early.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the report: {0}")]
+    Report(io::Error),
+}
+
+/// Runs a whole batch against `store`, calling `report` once per event in input
+/// order. Returns the counts of the outcomes reported, and the error that ended
+/// the run early, if any.
+///
+/// Ids are written in groups (one `write` per group), and the reports of a group
+/// follow its write, so no report claims an id that is not in the store. When a
+/// write fails, the events whose lines made it whole are reported and the run
+/// stops at the first one whose line did not.
+pub fn run_batch<F>(
+    batch: &[Event],
+    dedup: &mut Dedup<'_>,
+    store: &mut Store,
+    mut report: F,
+) -> (Counts, Option<RunError>)
+where
+    F: FnMut(&Event, &Outcome) -> io::Result<()>,
+{
+    let mut counts = Counts::default();
+    let mut group = Group::default();
+
+    for event in batch {
+        let outcome = dedup.classify(event, batch);
+        group.push(event, outcome);
+        if group.lines.len() >= GROUP_COMMIT_BYTES
+            && let Err(error) = group.commit(batch, dedup, store, &mut counts, &mut report)
+        {
+            return (counts, Some(error));
+        }
+    }
+    let error = group.commit(batch, dedup, store, &mut counts, &mut report).err();
+    (counts, error)
+}
+
+/// Outcomes decided but not yet reported, and the store lines they wait for.
+#[derive(Default)]
+struct Group {
+    lines: String,
+    /// Event index, outcome, and for a processed event the end of its line in
+    /// `lines`.
+    pending: Vec<(usize, Outcome, Option<usize>)>,
+}
+
+impl Group {
+    fn push(&mut self, event: &Event, outcome: Outcome) {
+        let line_end = match (&outcome, event.event_id.as_deref()) {
+            (Outcome::Processed, Some(id)) => {
+                push_store_line(&mut self.lines, id);
+                Some(self.lines.len())
+            }
+            _ => None,
+        };
+        self.pending.push((event.index, outcome, line_end));
+    }
+
+    fn commit<F>(
+        &mut self,
+        batch: &[Event],
+        dedup: &mut Dedup<'_>,
+        store: &mut Store,
+        counts: &mut Counts,
+        report: &mut F,
+    ) -> Result<(), RunError>
+    where
+        F: FnMut(&Event, &Outcome) -> io::Result<()>,
+    {
+        let (complete_bytes, failure) = match store.append(self.lines.as_bytes()) {
+            Ok(_) => (self.lines.len(), None),
+            Err(error) => (error.complete_bytes, Some(error.error)),
+        };
+
+        let mut stopped = false;
+        for (index, outcome, line_end) in self.pending.drain(..) {
+            let event = &batch[index];
+            let written = line_end.is_none_or(|end| end <= complete_bytes);
+            if !written {
+                if let Some(id) = event.event_id.as_deref() {
+                    dedup.release(id);
+                }
+                stopped = true;
+            }
+            if stopped {
+                continue;
+            }
+            report(event, &outcome).map_err(RunError::Report)?;
+            counts.add(&outcome);
+        }
+        self.lines.clear();
+
+        match failure {
+            Some(error) => Err(RunError::Store(error)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The outcome of one step of a [`Replay`], with what it wrote to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub outcome: Outcome,
+    /// The bytes the step appended, for a processed event in a live session.
+    pub appended: Option<Appended>,
+}
+
+/// A batch replayed one event at a time against a store, with steps that can be
+/// taken back. Each processed id is written before its step returns.
+#[derive(Debug)]
+pub struct Replay<'s> {
+    batch: Vec<Event>,
+    dedup: Dedup<'s>,
+    stored: &'s StoredIds,
+    store: Store,
+    steps: Vec<Step>,
+    counts: Counts,
+    /// Indexes of the events whose ids this session added, in store order.
+    added: Vec<usize>,
+}
+
+impl<'s> Replay<'s> {
+    /// Starts a replay with every event pending.
+    pub fn new(batch: Vec<Event>, stored: &'s StoredIds, store: Store) -> Replay<'s> {
+        Replay {
+            dedup: Dedup::new(stored),
+            steps: Vec::with_capacity(batch.len()),
+            batch,
+            stored,
+            store,
+            counts: Counts::default(),
+            added: Vec::new(),
+        }
+    }
+
+    /// Takes the next event through the pipeline and returns its index, or `None`
+    /// when every event has been stepped. On a store error nothing changes.
+    pub fn step(&mut self) -> Result<Option<usize>, StoreError> {
+        let index = self.steps.len();
+        let Some(event) = self.batch.get(index) else {
+            return Ok(None);
+        };
+        let outcome = self.dedup.classify(event, &self.batch);
+
+        let mut appended = None;
+        if let (Outcome::Processed, Some(id)) = (outcome, event.event_id.as_deref()) {
+            let mut line = String::new();
+            push_store_line(&mut line, id);
+            match self.store.append(line.as_bytes()) {
+                Ok(done) => appended = Some(done),
+                Err(error) => {
+                    self.dedup.release(id);
+                    return Err(error.error);
+                }
+            }
+            self.added.push(index);
+        }
+
+        self.counts.add(&outcome);
+        self.steps.push(Step { outcome, appended });
+        Ok(Some(index))
+    }
+
+    /// Takes back the last step and returns its index, or `None` at the start. A
+    /// step that appended an id cuts the store back to its length before the step,
+    /// and is refused, changing nothing, when the file changed in between.
+    pub fn step_back(&mut self) -> Result<Option<usize>, StoreError> {
+        let Some(&step) = self.steps.last() else {
+            return Ok(None);
+        };
+        let index = self.steps.len() - 1;
+        let event = &self.batch[index];
+
+        if step.outcome == Outcome::Processed
+            && let Some(id) = event.event_id.as_deref()
+        {
+            if let Some(appended) = step.appended {
+                let mut line = String::new();
+                push_store_line(&mut line, id);
+                self.store.undo_append(appended, line.as_bytes())?;
+            }
+            self.dedup.release(id);
+            self.added.pop();
+        }
+
+        self.counts.remove(&step.outcome);
+        self.steps.pop();
+        Ok(Some(index))
+    }
+
+    /// The events of the batch, in input order.
+    pub fn batch(&self) -> &[Event] {
+        &self.batch
+    }
+
+    /// The steps taken so far; `steps()[i]` belongs to `batch()[i]`.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The outcome of the event at `index`, or `None` while it is pending.
+    pub fn outcome(&self, index: usize) -> Option<&Outcome> {
+        self.steps.get(index).map(|step| &step.outcome)
+    }
+
+    /// Counts of the outcomes so far.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Returns whether every event has been stepped.
+    pub fn is_done(&self) -> bool {
+        self.steps.len() == self.batch.len()
+    }
+
+    /// The ids that were in the store when the session started, in file order.
+    pub fn stored_ids(&self) -> &'s StoredIds {
+        self.stored
+    }
+
+    /// The indexes of the events whose ids this session added, in store order.
+    pub fn added(&self) -> &[usize] {
+        &self.added
+    }
+
+    /// The store this replay writes.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Syncs the store to disk, as the end of a headless run does.
+    pub fn sync(&mut self) -> Result<(), StoreError> {
+        self.store.sync()
+    }
+}

@@ -1,0 +1,162 @@
+//! The headless mode: one report line per event on stdout, the summary and
+//! warnings on stderr.
+
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::ExitCode;
+
+use webhook_dedup::core::escape::escape_display;
+use webhook_dedup::core::event::Event;
+use webhook_dedup::core::load::{EventsInput, LoadError, load_events};
+use webhook_dedup::core::pipeline::{Dedup, Outcome, run_batch};
+use webhook_dedup::core::report::{StoreNote, push_json_line, push_text_line, summary_line};
+use webhook_dedup::core::store::{Store, StoreError, StoreOptions, StoredIds};
+
+use crate::{Cli, Format};
+
+/// Exit status of a store failure.
+const EXIT_STORE: u8 = 1;
+/// Exit status of a usage error or an unusable events file.
+const EXIT_USAGE: u8 = 2;
+
+/// How many skipped store lines a warning lists by number.
+const LISTED_SKIPPED_LINES: usize = 5;
+
+/// An error that ends the command, with its exit status.
+pub struct Failure {
+    pub exit_code: u8,
+    pub message: String,
+}
+
+impl From<LoadError> for Failure {
+    fn from(error: LoadError) -> Failure {
+        Failure {
+            exit_code: EXIT_USAGE,
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Failure {
+        Failure {
+            exit_code: EXIT_STORE,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Runs the whole batch and returns the exit status. The events are read and
+/// parsed before the store is opened, so an unusable events file wins.
+pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
+    let input = EventsInput::from_arg(&cli.events);
+    reject_store_as_input(&input, &cli.store)?;
+    let batch = load_events(&input, cli.max_events)?;
+
+    let store_name = cli.store.display().to_string();
+    let note = |added| {
+        if cli.dry_run {
+            StoreNote::DryRun
+        } else {
+            StoreNote::Added(added)
+        }
+    };
+    if batch.is_empty() {
+        eprintln!("{}", summary_line(0, &Default::default(), &store_name, note(0)));
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let options = StoreOptions {
+        dry_run: cli.dry_run,
+        wait_lock: cli.wait_lock,
+    };
+    let (mut store, stored) = Store::open(&cli.store, options)?;
+    warn_about_store_lines(&store_name, &stored);
+
+    let mut dedup = Dedup::new(&stored);
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut line = String::new();
+    let format = cli.format.unwrap_or(Format::Text);
+    let (counts, run_error) = run_batch(&batch, &mut dedup, &mut store, |event: &Event, outcome: &Outcome| {
+        line.clear();
+        match format {
+            Format::Text => push_text_line(&mut line, event, outcome),
+            Format::Json => push_json_line(&mut line, event, outcome),
+        }
+        out.write_all(line.as_bytes())
+    });
+    let flush_error = out.flush().err();
+    let sync_error = store.sync().err();
+
+    eprintln!(
+        "{}",
+        summary_line(batch.len(), &counts, &store_name, note(counts.processed))
+    );
+    if let Some(error) = run_error {
+        return Err(Failure {
+            exit_code: EXIT_STORE,
+            message: error.to_string(),
+        });
+    }
+    if let Some(error) = flush_error {
+        return Err(Failure {
+            exit_code: EXIT_STORE,
+            message: format!("cannot write the report to standard output: {error}"),
+        });
+    }
+    if let Some(error) = sync_error {
+        return Err(error.into());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rejects a store that is the events file itself, which a run would corrupt.
+fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failure> {
+    let EventsInput::File(events) = input else {
+        return Ok(());
+    };
+    let (Ok(events_meta), Ok(store_meta)) = (std::fs::metadata(events), std::fs::metadata(store)) else {
+        return Ok(());
+    };
+    if events_meta.dev() == store_meta.dev() && events_meta.ino() == store_meta.ino() {
+        return Err(Failure {
+            exit_code: EXIT_USAGE,
+            message: format!(
+                "the store {} is the events file itself; pass --store with another path",
+                escape_display(&store.display().to_string())
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Prints one warning line for skipped store lines and one for a last line
+/// without its `\n`.
+fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
+    let name = escape_display(store_name);
+    let skipped = &stored.skipped_lines;
+    if !skipped.is_empty() {
+        let mut numbers: Vec<String> = skipped
+            .iter()
+            .take(LISTED_SKIPPED_LINES)
+            .map(usize::to_string)
+            .collect();
+        if skipped.len() > LISTED_SKIPPED_LINES {
+            numbers.push("…".to_owned());
+        }
+        eprintln!(
+            "webhook-dedup: warning: store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" },
+            format_args!("line {}", numbers.join(", ")),
+            if skipped.len() == 1 { "it" } else { "them" },
+        );
+    }
+    if let Some((line, id)) = &stored.unterminated_line {
+        eprintln!(
+            "webhook-dedup: warning: store {name}: line {line} ({}) has no final newline; it is read as an id, but may be the torn end of an interrupted write",
+            escape_display(id)
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! The `webhook-dedup` command: parses the command line and runs the headless
+//! mode or the terminal UI on the shared core.
+
+mod headless;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+/// Largest `--wait-lock` accepted, in seconds (one day).
+const MAX_WAIT_LOCK_SECONDS: f64 = 86_400.0;
+
+/// Process webhook deliveries exactly once: deduplicate a batch of events by
+/// event_id against a persisted store of processed ids, and show what was
+/// processed, skipped as a duplicate, or rejected as malformed, and why.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// Events file (JSON array, JSON Lines or concatenated JSON values), or `-` for standard input
+    #[arg(value_name = "EVENTS")]
+    pub events: PathBuf,
+
+    /// The id store file: one processed event id per line
+    #[arg(long, value_name = "PATH", default_value = "processed_events.txt")]
+    pub store: PathBuf,
+
+    /// Print one line per event on stdout instead of starting the terminal UI
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Headless output format [default: text]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Read the store but never write it; ids processed in this run live in memory only
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Largest batch accepted, in events
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_events: usize,
+
+    /// How long to wait for another process's lock on the store, in seconds (decimals allowed)
+    #[arg(long, value_name = "SECONDS", default_value = "0", value_parser = parse_wait_lock)]
+    pub wait_lock: Duration,
+}
+
+/// Headless output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One plain line per event
+    Text,
+    /// One JSON object per line
+    Json,
+}
+
+fn parse_wait_lock(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds; pass for example 10 or 0.5"))?;
+    if !(0.0..=MAX_WAIT_LOCK_SECONDS).contains(&seconds) {
+        return Err(format!("{text} is outside 0 to {MAX_WAIT_LOCK_SECONDS} seconds"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+
+    let reason_for_headless = if cli.headless {
+        None
+    } else if cli.format == Some(Format::Json) {
+        Some("--format json was given")
+    } else if cli.events.as_os_str() == "-" {
+        Some("the events come from standard input")
+    } else if !std::io::stdout().is_terminal() {
+        Some("standard output is not a terminal")
+    } else {
+        eprintln!("webhook-dedup: error: the terminal UI is not available yet; pass --headless to run without it");
+        return ExitCode::from(2);
+    };
+    if let Some(reason) = reason_for_headless {
+        eprintln!("webhook-dedup: running headless because {reason}");
+    }
+
+    match headless::run(&cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("webhook-dedup: error: {}", failure.message);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
