@@ -233,6 +233,34 @@ fn store_unterminated_crlf_line_gets_its_newline() {
 }
 
 #[test]
+fn store_skips_unreadable_lines_with_one_warning() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        STORE,
+        b"evt_001\n\xff\xfe\n\"open\nevt_002\n\"bad\\u00\"\nevt_\xc3\n\"evt_003\"\n",
+    );
+
+    sandbox
+        .run_batch(&[event("evt_001"), event("evt_002"), event("evt_003"), event("evt_004")])
+        .code(0)
+        .stdout(concat!(
+            "Duplicate event skipped: evt_001\n",
+            "Duplicate event skipped: evt_002\n",
+            "Duplicate event skipped: evt_003\n",
+            "Processed event: evt_004\n",
+        ))
+        .stderr(concat!(
+            "webhook-dedup: warning: store processed_events.txt: skipped 4 unreadable lines (lines 2, 3, 5, 6): ",
+            "not valid UTF-8, or not a valid JSON string; fix or remove them\n",
+            "webhook-dedup: 4 events: 1 processed, 3 duplicates, 0 malformed; store processed_events.txt (+1 id)\n",
+        ));
+
+    let mut expected = b"evt_001\n\xff\xfe\n\"open\nevt_002\n\"bad\\u00\"\nevt_\xc3\n\"evt_003\"\n".to_vec();
+    expected.extend_from_slice(b"evt_004\n");
+    assert_eq!(sandbox.store(), expected, "unreadable lines are left as they are");
+}
+
+#[test]
 fn store_warning_for_one_unreadable_line() {
     let sandbox = Sandbox::new();
     sandbox.write(STORE, b"\"\\ud800\"\nevt_001\n");
@@ -242,6 +270,21 @@ fn store_warning_for_one_unreadable_line() {
         "not valid UTF-8, or not a valid JSON string; fix or remove it\n",
         "webhook-dedup: 1 event: 0 processed, 1 duplicate, 0 malformed; store processed_events.txt (+0 ids)\n",
     ));
+}
+
+#[test]
+fn store_warning_lists_the_first_five_lines() {
+    let sandbox = Sandbox::new();
+    let broken: String = (0..7).map(|_| "\"broken\n").collect();
+    sandbox.write(STORE, format!("evt_001\n{broken}"));
+
+    sandbox
+        .run_batch(&[event("evt_001")])
+        .code(0)
+        .stdout("Duplicate event skipped: evt_001\n")
+        .stderr(predicates::str::starts_with(
+            "webhook-dedup: warning: store processed_events.txt: skipped 7 unreadable lines (lines 2, 3, 4, 5, 6, …): ",
+        ));
 }
 
 #[test]
