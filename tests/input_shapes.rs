@@ -404,6 +404,21 @@ fn more_than_max_events_creates_no_store() {
 }
 
 #[test]
+fn max_events_of_one_names_one_event() {
+    let sandbox = Sandbox::new();
+    sandbox.write_batch(&[event("evt_1"), event("evt_2")]);
+
+    sandbox
+        .headless(&["--max-events", "1", BATCH])
+        .code(2)
+        .stdout("")
+        .stderr(
+            "webhook-dedup: error: events file batch.json holds more than 1 event; \
+         nothing was processed, so pass a larger --max-events to accept the batch\n",
+        );
+}
+
+#[test]
 fn exactly_max_events_is_accepted() {
     let sandbox = Sandbox::new();
     sandbox.write_batch(&[event("evt_1"), event("evt_2")]);
