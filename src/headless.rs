@@ -149,7 +149,11 @@ fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
             "webhook-dedup: warning: store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" },
-            format_args!("line {}", numbers.join(", ")),
+            format_args!(
+                "{} {}",
+                if skipped.len() == 1 { "line" } else { "lines" },
+                numbers.join(", ")
+            ),
             if skipped.len() == 1 { "it" } else { "them" },
         );
     }

@@ -54,7 +54,8 @@ pub enum LoadError {
     },
 
     #[error(
-        "events file {name} holds more than {max} events; nothing was processed, so pass a larger --max-events to accept the batch"
+        "events file {name} holds more than {max} {noun}; nothing was processed, so pass a larger --max-events to accept the batch",
+        noun = if *.max == 1 { "event" } else { "events" }
     )]
     TooManyEvents { name: String, max: usize },
 }
