@@ -71,7 +71,16 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         dry_run: cli.dry_run,
         wait_lock: cli.wait_lock,
     };
-    let (mut store, stored) = Store::open(&cli.store, options)?;
+    let (mut store, stored) = match Store::open(&cli.store, options) {
+        Ok(opened) => opened,
+        Err(error) => {
+            eprintln!(
+                "{}",
+                summary_line(batch.len(), &Default::default(), &store_name, note(0))
+            );
+            return Err(error.into());
+        }
+    };
     warn_about_store_lines(&store_name, &stored);
 
     let mut dedup = Dedup::new(&stored);

@@ -324,7 +324,7 @@ fn invalid_utf8_is_rejected() {
         .code(2)
         .stdout("")
         .stderr(predicates::str::contains(
-            "events file batch.json is not valid JSON at line 1, byte column 15",
+            "events file batch.json is not valid UTF-8 at line 1, byte column 15 (byte 0xff)",
         ));
     assert_no_store(&sandbox);
 }

@@ -96,6 +96,20 @@ fn directory_as_store_fails_at_once() {
 }
 
 #[test]
+fn unusable_store_still_prints_the_summary() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path("ids")).unwrap();
+    sandbox.write_batch(&[event("evt_1"), event("evt_2")]);
+
+    sandbox
+        .headless(&["--store", "ids", BATCH])
+        .code(1)
+        .stderr(predicates::str::contains(
+            "webhook-dedup: 2 events: 0 processed, 0 duplicates, 0 malformed; store ids (+0 ids)\n",
+        ));
+}
+
+#[test]
 fn device_as_store_fails_at_once() {
     let sandbox = Sandbox::new();
     sandbox.write_batch(&[event("evt_1")]);

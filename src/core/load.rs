@@ -54,6 +54,16 @@ pub enum LoadError {
     },
 
     #[error(
+        "events file {name} is not valid UTF-8 at line {line}, byte column {column} (byte 0x{byte:02x}); convert it to UTF-8 and run again, nothing was processed"
+    )]
+    NotUtf8 {
+        name: String,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+
+    #[error(
         "events file {name} holds more than {max} {noun}; nothing was processed, so pass a larger --max-events to accept the batch",
         noun = if *.max == 1 { "event" } else { "events" }
     )]
@@ -82,6 +92,7 @@ pub fn load_events(input: &EventsInput, max_events: usize) -> Result<Vec<Event>,
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseFailure {
     Json { line: usize, column: usize, detail: String },
+    NotUtf8 { line: usize, column: usize, byte: u8 },
     TooManyEvents { max: usize },
 }
 
@@ -94,6 +105,12 @@ impl ParseFailure {
                 line,
                 column,
                 detail,
+            },
+            ParseFailure::NotUtf8 { line, column, byte } => LoadError::NotUtf8 {
+                name,
+                line,
+                column,
+                byte,
             },
             ParseFailure::TooManyEvents { max } => LoadError::TooManyEvents { name, max },
         }
@@ -108,6 +125,21 @@ pub fn parse_events(bytes: &[u8], max_events: usize) -> Result<Vec<Event>, Parse
         Some(body) => (body, BYTE_ORDER_MARK.len()),
         None => (bytes, 0),
     };
+
+    if let Err(error) = std::str::from_utf8(body) {
+        let at = error.valid_up_to();
+        let line_start = body[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
+        let column = at - line_start + 1 + if line == 1 { bom_len } else { 0 };
+        return Err(ParseFailure::NotUtf8 {
+            line,
+            column,
+            byte: body[at],
+        });
+    }
 
     let mut events = Vec::new();
     for top_level in serde_json::Deserializer::from_slice(body).into_iter::<TopLevel>() {
@@ -197,6 +229,19 @@ mod tests {
             panic!("{failure:?}")
         };
         assert_eq!((line, column), (1, 5));
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_position() {
+        let failure = parse_events(b"[\n{\"a\": \"\xc3\x28\"}]", 10).unwrap_err();
+        assert_eq!(
+            failure,
+            ParseFailure::NotUtf8 {
+                line: 2,
+                column: 8,
+                byte: 0xc3
+            }
+        );
     }
 
     #[test]
