@@ -341,7 +341,7 @@ fn store_equal_to_events_file_is_rejected() {
             .code(2)
             .stdout("")
             .stderr(format!(
-                "webhook-dedup: error: the store {store} is the events file itself; pass --store with another path\n"
+                "webhook-dedup: error: the store {store} is the same file as the events file batch.json; pass --store with another path\n"
             ));
     }
 
@@ -362,7 +362,7 @@ fn store_linked_to_events_file_is_rejected() {
             .code(2)
             .stdout("")
             .stderr(predicates::str::contains(format!(
-                "the store {store} is the events file itself"
+                "the store {store} is the same file as the events file batch.json"
             )));
     }
 
