@@ -359,3 +359,116 @@ impl<'s> Replay<'s> {
         self.store.sync()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::load::parse_events;
+    use crate::core::store::StoreOptions;
+
+    const VALID: &str = r#""event_type": "t", "timestamp": "2024-01-01T00:00:00Z", "payload": {}"#;
+
+    fn batch(ids: &[Option<&str>]) -> Vec<Event> {
+        let text: String = ids
+            .iter()
+            .map(|id| match id {
+                Some(id) => format!("{{\"event_id\": \"{id}\", {VALID}}}\n"),
+                None => "{\"event_id\": \"m\"}\n".to_owned(),
+            })
+            .collect();
+        parse_events(text.as_bytes(), 100).unwrap()
+    }
+
+    #[test]
+    fn run_batch_reports_each_event_after_its_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        let events = batch(&[Some("a"), Some("old"), None, Some("a"), Some("b")]);
+        let mut dedup = Dedup::new(&stored);
+        let mut seen = Vec::new();
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
+            let text = std::fs::read_to_string(&path)?;
+            if let (Outcome::Processed, Some(id)) = (outcome, event.event_id.as_deref()) {
+                assert!(
+                    text.lines().any(|line| line == id),
+                    "{id} reported before it was stored"
+                );
+            }
+            seen.push((event.index, *outcome));
+            Ok(())
+        });
+
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\na\nb\n");
+        let duplicate_of_a = Outcome::Duplicate {
+            first_seen: FirstSeen::Index(0),
+            payload_differs: Some(false),
+        };
+        let previous_run = Outcome::Duplicate {
+            first_seen: FirstSeen::PreviousRun,
+            payload_differs: None,
+        };
+        assert_eq!(
+            seen,
+            [
+                (0, Outcome::Processed),
+                (1, previous_run),
+                (2, Outcome::Malformed),
+                (3, duplicate_of_a),
+                (4, Outcome::Processed),
+            ]
+        );
+        assert_eq!(
+            counts,
+            Counts {
+                processed: 2,
+                duplicates: 2,
+                malformed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn run_batch_stops_at_unwritten_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        // Replacing the file makes every write of this run fail, with nothing written.
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "old\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        let events = batch(&[None, Some("old"), Some("new"), Some("new"), None]);
+        let mut dedup = Dedup::new(&stored);
+        let mut seen = Vec::new();
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
+            seen.push((event.index, *outcome));
+            Ok(())
+        });
+
+        assert!(
+            matches!(error, Some(RunError::Store(StoreError::Replaced { .. }))),
+            "{error:?}"
+        );
+        let reported: Vec<usize> = seen.iter().map(|(index, _)| *index).collect();
+        assert_eq!(reported, [0, 1], "events after the unwritten id are not reported");
+        assert_eq!(
+            counts,
+            Counts {
+                processed: 0,
+                duplicates: 1,
+                malformed: 1
+            }
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(
+            dedup.classify(&events[2], &events),
+            Outcome::Processed,
+            "an id that was not written is not claimed"
+        );
+    }
+}
