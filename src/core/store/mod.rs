@@ -251,10 +251,11 @@ impl Store {
             }
         }
         self.len = file_len;
-        if keep > 0 {
-            self.ends_with_newline = true;
-        } else if file_len != start {
-            self.ends_with_newline = false;
+        // The file now ends with the last byte of the buffer that is still in it:
+        // a whole line's `\n` after a cut, or the partial line when the cut failed.
+        let in_file = (file_len - start) as usize;
+        if in_file > 0 {
+            self.ends_with_newline = buffer[in_file - 1] == b'\n';
         }
 
         AppendError {
@@ -696,6 +697,67 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"x");
         store.append(b"evt-2\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-2\n");
+    }
+
+    /// Linux's append-only inode flag, as `chattr +a` sets it.
+    const FS_APPEND_FL: libc::c_int = 0x20;
+
+    /// An append-only mark on a file, removed again when dropped, so that cutting
+    /// the file back fails while appends still work. Setting it needs root.
+    struct AppendOnly {
+        file: File,
+        flags: libc::c_int,
+    }
+
+    impl AppendOnly {
+        fn set(path: &Path) -> AppendOnly {
+            use std::os::fd::AsRawFd;
+            let file = File::open(path).unwrap();
+            let mut flags: libc::c_int = 0;
+            // SAFETY: both calls pass a pointer to a live c_int, as these requests expect.
+            unsafe {
+                assert_eq!(libc::ioctl(file.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags), 0);
+                let marked = flags | FS_APPEND_FL;
+                let set = libc::ioctl(file.as_raw_fd(), libc::FS_IOC_SETFLAGS, &marked);
+                assert_eq!(
+                    set,
+                    0,
+                    "cannot mark {} append-only: {}",
+                    path.display(),
+                    io::Error::last_os_error()
+                );
+            }
+            AppendOnly { file, flags }
+        }
+    }
+
+    impl Drop for AppendOnly {
+        fn drop(&mut self) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: the call passes a pointer to a live c_int, as the request expects.
+            unsafe { libc::ioctl(self.file.as_raw_fd(), libc::FS_IOC_SETFLAGS, &self.flags) };
+        }
+    }
+
+    #[test]
+    fn failed_cut_leaves_no_merged_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x\n").unwrap();
+        let mut store = open_live(&path);
+        let lines = b"evt-1\nevt-2\n";
+        append_elsewhere(&path, &lines[..8]);
+        let append_only = AppendOnly::set(&path);
+
+        let failure = store.cut_partial_write(2, lines, 8, write_failure());
+        store.append(b"evt-3\n").unwrap();
+        drop(append_only);
+
+        assert_eq!(failure.complete_bytes, 6);
+        let message = failure.error.to_string();
+        assert!(message.contains("cutting off the partial line failed too"), "{message}");
+        // The piece that could not be cut off stays on a line of its own.
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "x\nevt-1\nev\nevt-3\n");
     }
 
     #[test]
