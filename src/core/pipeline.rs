@@ -7,8 +7,14 @@ use std::io;
 use crate::core::event::Event;
 use crate::core::store::{Appended, Store, StoreError, StoredIds, push_store_line};
 
-/// Bytes of store lines collected before a headless run writes them in one call.
-const GROUP_COMMIT_BYTES: usize = 64 * 1024;
+/// Size of the file pages that a headless run keeps each write within.
+///
+/// Linux copies a `write(2)` to a regular file page by page and checks for a
+/// fatal signal before each page, so a SIGKILL can leave a multi-page write cut
+/// at a page boundary, mid-line. A write that stays within one page lands whole
+/// or not at all. Only a line that itself straddles a boundary is written
+/// across one, which leaves a window of one short copy.
+const STORE_PAGE_BYTES: u64 = 4096;
 
 /// Where a duplicate's id was first seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,10 +138,11 @@ pub enum RunError {
 /// order. Returns the counts of the outcomes reported, and the error that ended
 /// the run early, if any.
 ///
-/// Ids are written in groups (one `write` per group), and the reports of a group
-/// follow its write, so no report claims an id that is not in the store. When a
-/// write fails, the events whose lines made it whole are reported and the run
-/// stops at the first one whose line did not.
+/// Ids are written in groups (one `write` per group, each within one file page
+/// where the lines allow), and the reports of a group follow its write, so no
+/// report claims an id that is not in the store. When a write fails, the events
+/// whose lines made it whole are reported and the run stops at the first one
+/// whose line did not.
 pub fn run_batch<F>(
     batch: &[Event],
     dedup: &mut Dedup<'_>,
@@ -147,15 +154,25 @@ where
 {
     let mut counts = Counts::default();
     let mut group = Group::default();
+    let mut line = String::new();
 
     for event in batch {
         let outcome = dedup.classify(event, batch);
-        group.push(event, outcome);
-        if group.lines.len() >= GROUP_COMMIT_BYTES
+        line.clear();
+        if let (Outcome::Processed, Some(id)) = (outcome, event.event_id.as_deref()) {
+            push_store_line(&mut line, id);
+        }
+
+        // The group's write would span from the file's end to this line's end.
+        let line_end = store.append_offset() + (group.lines.len() + line.len()) as u64;
+        let crosses_page = !line.is_empty() && store.len() / STORE_PAGE_BYTES != (line_end - 1) / STORE_PAGE_BYTES;
+        if crosses_page
+            && !group.lines.is_empty()
             && let Err(error) = group.commit(batch, dedup, store, &mut counts, &mut report)
         {
             return (counts, Some(error));
         }
+        group.push(event.index, outcome, &line);
     }
     let error = group.commit(batch, dedup, store, &mut counts, &mut report).err();
     (counts, error)
@@ -171,15 +188,11 @@ struct Group {
 }
 
 impl Group {
-    fn push(&mut self, event: &Event, outcome: Outcome) {
-        let line_end = match (&outcome, event.event_id.as_deref()) {
-            (Outcome::Processed, Some(id)) => {
-                push_store_line(&mut self.lines, id);
-                Some(self.lines.len())
-            }
-            _ => None,
-        };
-        self.pending.push((event.index, outcome, line_end));
+    /// Adds an outcome and, for a processed event, its store line.
+    fn push(&mut self, index: usize, outcome: Outcome, line: &str) {
+        self.lines.push_str(line);
+        let line_end = (!line.is_empty()).then_some(self.lines.len());
+        self.pending.push((index, outcome, line_end));
     }
 
     fn commit<F>(
@@ -377,6 +390,48 @@ mod tests {
             })
             .collect();
         parse_events(text.as_bytes(), 100).unwrap()
+    }
+
+    #[test]
+    fn run_batch_writes_stay_within_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        // No final newline, so the first write starts with the added `\n`.
+        std::fs::write(&path, "old").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        let ids: Vec<String> = (0..3000)
+            .map(|i| format!("evt_{i:0width$}", width = 3 + i % 17))
+            .collect();
+        let text: String = ids
+            .iter()
+            .map(|id| format!("{{\"event_id\": \"{id}\", {VALID}}}\n"))
+            .collect();
+        let events = parse_events(text.as_bytes(), 3000).unwrap();
+        let mut dedup = Dedup::new(&stored);
+        let mut write_ends = vec![3];
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |_, _| {
+            let len = std::fs::metadata(&path)?.len();
+            if write_ends.last() != Some(&len) {
+                write_ends.push(len);
+            }
+            Ok(())
+        });
+
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(counts.processed, 3000);
+        let contents = std::fs::read(&path).unwrap();
+        assert!(write_ends.len() > 10, "{write_ends:?}");
+        for pair in write_ends.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            let same_page = start / STORE_PAGE_BYTES == (end - 1) / STORE_PAGE_BYTES;
+            let written = &contents[start as usize..end as usize];
+            let one_line = written.iter().filter(|&&b| b == b'\n').count() == 1 + usize::from(start == 3);
+            assert!(
+                same_page || one_line,
+                "write {start}..{end} crosses a page with several lines"
+            );
+        }
     }
 
     #[test]

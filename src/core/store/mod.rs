@@ -176,6 +176,12 @@ impl Store {
         self.len
     }
 
+    /// File offset at which the next appended line will start, after the `\n`
+    /// that [`Store::append`] adds when the file does not end with one.
+    pub fn append_offset(&self) -> u64 {
+        self.len + u64::from(!self.ends_with_newline)
+    }
+
     /// Returns whether the file is empty or missing.
     pub fn is_empty(&self) -> bool {
         self.len == 0
