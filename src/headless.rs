@@ -72,7 +72,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         wait_lock: cli.wait_lock,
     };
     let (mut store, stored) = Store::open(&cli.store, options)?;
-    warn_about_store_lines(&store_name, &stored);
+    for warning in store_warnings(&store_name, &stored) {
+        eprintln!("webhook-dedup: warning: {warning}");
+    }
 
     let mut dedup = Dedup::new(&stored);
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
@@ -112,7 +114,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
 }
 
 /// Rejects a store that is the events file itself, which a run would corrupt.
-fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failure> {
+pub(crate) fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failure> {
     let EventsInput::File(events) = input else {
         return Ok(());
     };
@@ -131,10 +133,11 @@ fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failur
     Ok(())
 }
 
-/// Prints one warning line for skipped store lines and one for a last line
-/// without its `\n`.
-fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
+/// One warning for skipped store lines and one for a last line without its
+/// `\n`, each a sentence without the `webhook-dedup: warning:` prefix.
+pub(crate) fn store_warnings(store_name: &str, stored: &StoredIds) -> Vec<String> {
     let name = escape_display(store_name);
+    let mut warnings = Vec::new();
     let skipped = &stored.skipped_lines;
     if !skipped.is_empty() {
         let mut numbers: Vec<String> = skipped
@@ -145,18 +148,19 @@ fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
         if skipped.len() > LISTED_SKIPPED_LINES {
             numbers.push("…".to_owned());
         }
-        eprintln!(
-            "webhook-dedup: warning: store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
+        warnings.push(format!(
+            "store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" },
             format_args!("line {}", numbers.join(", ")),
             if skipped.len() == 1 { "it" } else { "them" },
-        );
+        ));
     }
     if let Some((line, id)) = &stored.unterminated_line {
-        eprintln!(
-            "webhook-dedup: warning: store {name}: line {line} ({}) has no final newline; it is read as an id, but may be the torn end of an interrupted write",
+        warnings.push(format!(
+            "store {name}: line {line} ({}) has no final newline; it is read as an id, but may be the torn end of an interrupted write",
             escape_display(id)
-        );
+        ));
     }
+    warnings
 }

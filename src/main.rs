@@ -2,6 +2,7 @@
 //! mode or the terminal UI on the shared core.
 
 mod headless;
+mod interactive;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -79,14 +80,19 @@ fn main() -> ExitCode {
     } else if !std::io::stdout().is_terminal() {
         Some("standard output is not a terminal")
     } else {
-        eprintln!("webhook-dedup: error: the terminal UI is not available yet; pass --headless to run without it");
-        return ExitCode::from(2);
+        None
     };
+    let interactive = !cli.headless && reason_for_headless.is_none();
     if let Some(reason) = reason_for_headless {
         eprintln!("webhook-dedup: running headless because {reason}");
     }
 
-    match headless::run(&cli) {
+    let result = if interactive {
+        interactive::run(&cli)
+    } else {
+        headless::run(&cli)
+    };
+    match result {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("webhook-dedup: error: {}", failure.message);
