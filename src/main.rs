@@ -58,6 +58,17 @@ pub enum Format {
     Json,
 }
 
+/// Makes a write past the file size limit (`ulimit -f`) fail with `EFBIG`
+/// instead of killing the process with SIGXFSZ, so that the store's partial line
+/// is cut off and the run ends with a store error (exit 1) like a full disk.
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler and
+    // runs before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn parse_wait_lock(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -69,6 +80,7 @@ fn parse_wait_lock(text: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
 
     let reason_for_headless = if cli.headless {
