@@ -99,14 +99,14 @@ pub const NORMAL: &[Binding] = &[
         keys: &[code_key(KeyCode::Up), char_key('k')],
         label: "↑ k",
         short: "",
-        description: "select the previous event (scroll up in the detail or store pane)",
+        description: "select the previous event, or scroll the focused pane up",
         action: Action::SelectUp,
     },
     Binding {
         keys: &[code_key(KeyCode::Down), char_key('j')],
         label: "↓ j",
         short: "",
-        description: "select the next event (scroll down in the detail or store pane)",
+        description: "select the next event, or scroll the focused pane down",
         action: Action::SelectDown,
     },
     Binding {
@@ -148,14 +148,14 @@ pub const NORMAL: &[Binding] = &[
         keys: &[char_key('f')],
         label: "f",
         short: "filter",
-        description: "filter by status: all, pending, processed, duplicate, malformed",
+        description: "filter by status: pending, processed, duplicate, malformed, all",
         action: Action::NextFilter,
     },
     Binding {
         keys: &[char_key('F')],
         label: "F",
         short: "",
-        description: "filter by status, in the other direction",
+        description: "filter by status, in reverse order",
         action: Action::PreviousFilter,
     },
     Binding {

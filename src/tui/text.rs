@@ -43,23 +43,35 @@ pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Splits `text` into pieces of at most `max` columns each (at least one
-/// piece, and one character per piece when `max` is too small for any).
+/// Splits `text` into lines of at most `max` columns, breaking after a space
+/// where a line has one and inside a word where it does not. Returns one line at
+/// least, and one character a line when `max` is too small for any.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let mut pieces = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = char_width(c);
-        if used + w > max && used > 0 {
-            pieces.push(String::new());
-            used = 0;
+    let mut lines = Vec::new();
+    let mut rest = text;
+    loop {
+        let mut used = 0;
+        let mut end = rest.len();
+        let mut last_space = None;
+        for (at, c) in rest.char_indices() {
+            let w = char_width(c);
+            if used + w > max && at > 0 {
+                end = at;
+                break;
+            }
+            used += w;
+            if c == ' ' {
+                last_space = Some(at + 1);
+            }
         }
-        if let Some(piece) = pieces.last_mut() {
-            piece.push(c);
+        if end == rest.len() {
+            lines.push(rest.to_owned());
+            return lines;
         }
-        used += w;
+        let cut = last_space.filter(|&at| at < end).unwrap_or(end);
+        lines.push(rest[..cut].trim_end_matches(' ').to_owned());
+        rest = &rest[cut..];
     }
-    pieces
 }
 
 /// Returns untrusted event text escaped for display and cut to `max` columns.
@@ -110,6 +122,7 @@ mod tests {
     #[test]
     fn wrap_splits_by_columns() {
         assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
+        assert_eq!(wrap("seen in a previous run", 12), ["seen in a", "previous run"]);
         assert_eq!(wrap("日本語", 4), ["日本", "語"]);
         assert_eq!(wrap("", 4), [""]);
         assert_eq!(wrap("ab", 0), ["a", "b"]);

@@ -140,12 +140,12 @@ fn outcome_text(outcome: Option<&Outcome>) -> String {
         Some(Outcome::Duplicate {
             first_seen: FirstSeen::Index(first),
             ..
-        }) => format!("{status} of #{first}, skipped (o jumps to #{first})"),
+        }) => format!("{status} of #{first}, skipped (o jumps there)"),
         Some(Outcome::Duplicate {
             first_seen: FirstSeen::PreviousRun,
             ..
         }) => format!(
-            "{status}, skipped: seen in a previous run, whose payload the store does not keep, so it cannot be compared"
+            "{status}, skipped: seen in a previous run (the store keeps ids only, so the payloads cannot be compared)"
         ),
     }
 }

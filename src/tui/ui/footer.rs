@@ -29,7 +29,7 @@ pub fn message_rows(app: &App, width: u16) -> u16 {
 
 fn message<'a>(app: &'a App) -> Option<(Cow<'a, str>, MessageKind)> {
     if let Some(error) = app.store_error() {
-        let text = format!("{error}. Stepping has stopped; q quits (exit status 1).");
+        let text = format!("Stepping has stopped (q quits, exit status 1): {error}");
         return Some((Cow::Owned(text), MessageKind::Error));
     }
     app.message()

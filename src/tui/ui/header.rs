@@ -19,19 +19,28 @@ const UNFILLED: &str = "─";
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let session = app.session();
     let width = usize::from(area.width);
+    let (mode, mode_style, store_use) = match session.mode {
+        StoreMode::Live => ("LIVE", theme.live(), ", locked until quit"),
+        StoreMode::DryRun => ("DRY RUN", theme.dry_run(), ", read only"),
+        StoreMode::EmptyBatch => ("EMPTY BATCH", theme.dry_run(), ", read only"),
+    };
+
+    // The names share what the fixed words leave, the events file taking at
+    // most half, so that the store's lock note stays in view.
+    const TITLE: &str = "webhook-dedup";
+    let fixed = TITLE.len() + "  events ".len() + "  store ".len() + store_use.len();
+    let room = width.saturating_sub(fixed);
+    let events_name = text::cut(&session.events_name, room / 2);
+    let store_name = text::cut(&session.store_name, room - text::width(&events_name));
     let names = Line::from(vec![
-        Span::styled("webhook-dedup", theme.title()),
+        Span::styled(TITLE, theme.title()),
         Span::styled("  events ", theme.label()),
-        Span::raw(text::cut(&session.events_name, width / 2).into_owned()),
+        Span::raw(events_name.into_owned()),
         Span::styled("  store ", theme.label()),
-        Span::raw(session.store_name.clone()),
+        Span::raw(store_name.into_owned()),
+        Span::styled(store_use, mode_style),
     ]);
 
-    let (mode, mode_style) = match session.mode {
-        StoreMode::Live => ("LIVE store locked until quit", theme.live()),
-        StoreMode::DryRun => ("DRY RUN store not written", theme.dry_run()),
-        StoreMode::EmptyBatch => ("EMPTY BATCH store only read", theme.dry_run()),
-    };
     let replay = app.replay();
     let counts = replay.counts();
     let pending = replay.batch().len() - counts.total();

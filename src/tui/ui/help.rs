@@ -14,20 +14,25 @@ const KEY_WIDTH: usize = 10;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let lines = help_lines(theme);
-    let width = area.width.saturating_sub(4).min(84);
+    let width = area.width.saturating_sub(2).min(84);
     let height = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(Span::styled(" Help: ? or Esc closes ", theme.title()));
+        .title(Span::styled(" Help: ? Esc q close ", theme.title()));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
 
     let rows = usize::from(inner.height);
     app.view.help_rows.set(rows);
     let top = app.help_scroll().min(lines.len().saturating_sub(rows));
+    let block = if top + rows < lines.len() {
+        block.title_bottom(Span::styled(" ↓ j for more ", theme.key()))
+    } else {
+        block
+    };
+    frame.render_widget(block, popup);
     let shown: Vec<Line> = lines.into_iter().skip(top).take(rows).collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }
