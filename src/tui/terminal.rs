@@ -3,10 +3,14 @@
 //! drive it into a `TestBackend`; [`run_in_terminal`] runs it on the real
 //! terminal and always gives the terminal back as it found it.
 
-use std::io;
+use std::io::{self, IsTerminal};
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsRawFd, RawFd};
 use std::panic;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -26,6 +30,10 @@ const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// Most play steps taken between two frames when they fall behind; the rest of
 /// the backlog is dropped rather than stepped in a burst.
 const MAX_PLAY_STEPS_PER_FRAME: u32 = 64;
+
+/// How long after a signal the loop may take to end before the watchdog ends
+/// the process.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(3);
 
 /// Set when a test wants the binary to panic after its first frame, to check
 /// that a panic restores the terminal. Unset in normal use.
@@ -49,8 +57,9 @@ pub enum LoopEnd {
     Signal(i32),
 }
 
-/// Runs the session until the user quits or a signal arrives. `after_draw` is
-/// called after each frame.
+/// Runs the session until the user quits or a signal arrives. A frame is drawn
+/// at the start and after each event or play step, and `after_draw` is called
+/// after each frame.
 pub fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App<'_>,
@@ -63,9 +72,13 @@ where
     S: EventSource,
 {
     let mut next_play: Option<Instant> = None;
+    let mut stale = true;
     loop {
-        terminal.draw(|frame| ui::draw(frame, app)).map_err(io::Error::other)?;
-        after_draw();
+        if stale {
+            terminal.draw(|frame| ui::draw(frame, app)).map_err(io::Error::other)?;
+            after_draw();
+            stale = false;
+        }
         if app.should_quit() {
             return Ok(LoopEnd::Quit);
         }
@@ -82,11 +95,14 @@ where
             Some(due) => due.saturating_duration_since(now).min(POLL_INTERVAL),
             None => POLL_INTERVAL,
         };
-        if let Some(event) = input.next_event(timeout)?
-            && let Some(key) = event.as_key_press_event()
-            && let Some(action) = keys::action_for(app.input_mode(), key)
-        {
-            app.update(action);
+        if let Some(event) = input.next_event(timeout)? {
+            // Any event may change what is on screen: a key, a resize, a paste.
+            stale = true;
+            if let Some(key) = event.as_key_press_event()
+                && let Some(action) = keys::action_for(app.input_mode(), key)
+            {
+                app.update(action);
+            }
         }
 
         if !app.is_playing() {
@@ -102,6 +118,7 @@ where
         if steps == MAX_PLAY_STEPS_PER_FRAME {
             *due = Instant::now() + interval;
         }
+        stale |= steps > 0;
     }
 }
 
@@ -126,12 +143,21 @@ pub fn run_in_terminal(mut app: App<'_>) -> Ended {
             signal_hook::flag::register_usize(number, Arc::clone(&signal), number as usize).map(drop)
         });
     install_panic_hook();
+    let done = Arc::new(AtomicBool::new(false));
+    let store_path = app.replay().store().path().to_owned();
+    let watched = (Arc::clone(&signal), Arc::clone(&done));
+    thread::spawn(move || watchdog(&watched.0, &watched.1, &store_path));
 
     let result = registered.and_then(|()| {
         let _restore = TerminalGuard::enter()?;
-        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        // Never dropped: ratatui's drop shows the cursor and reports a failure
+        // with eprintln!, which panics when the terminal has hung up. The guard
+        // shows the cursor instead.
+        let mut terminal = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
         let mut input = TerminalInput {
             signal: Arc::clone(&signal),
+            tty: Tty::open()?,
+            hung_up: false,
         };
         let test_panic = std::env::var_os(TEST_PANIC_VAR).is_some_and(|value| value == "1");
         run_loop(&mut terminal, &mut app, &mut input, || {
@@ -141,6 +167,7 @@ pub fn run_in_terminal(mut app: App<'_>) -> Ended {
         })
     });
 
+    done.store(true, Ordering::SeqCst);
     let (signal, terminal_error) = match result {
         Ok(LoopEnd::Quit) => (None, None),
         Ok(LoopEnd::Signal(number)) => (Some(number), None),
@@ -153,20 +180,142 @@ pub fn run_in_terminal(mut app: App<'_>) -> Ended {
     }
 }
 
-struct TerminalInput {
-    signal: Arc<AtomicUsize>,
+/// Keys from the terminal, read through crossterm, with a check for a hung-up
+/// terminal first.
+///
+/// crossterm 0.29 reads its input until the read would block, and a hung-up
+/// terminal returns end-of-file at once on every read, so it would loop forever
+/// at full CPU with the store still locked. Every crossterm call is therefore
+/// made only after `poll` on the same descriptor shows no hang-up, and a hang-up
+/// ends the session as SIGHUP does.
+/// Ends the process if the loop has not ended [`WATCHDOG_GRACE`] after a
+/// signal, which would mean it is stuck (in crossterm's read of a terminal that
+/// hung up between the check and the read). The store's data is synced through
+/// its path first, and the kernel releases its lock at exit.
+fn watchdog(signal: &AtomicUsize, done: &AtomicBool, store_path: &Path) {
+    let number = loop {
+        if done.load(Ordering::SeqCst) {
+            return;
+        }
+        match signal.load(Ordering::SeqCst) {
+            0 => thread::sleep(POLL_INTERVAL),
+            number => break number,
+        }
+    };
+    thread::sleep(WATCHDOG_GRACE);
+    if done.load(Ordering::SeqCst) {
+        return;
+    }
+    let _ = std::fs::File::open(store_path).and_then(|file| file.sync_all());
+    restore_terminal();
+    std::process::exit(128 + i32::try_from(number).unwrap_or(0));
 }
 
-impl EventSource for TerminalInput {
-    fn next_event(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if event::poll(timeout)? {
+struct TerminalInput {
+    signal: Arc<AtomicUsize>,
+    /// The descriptor crossterm reads: standard input when it is a terminal,
+    /// else `/dev/tty`, which this keeps open.
+    tty: Tty,
+    hung_up: bool,
+}
+
+enum Tty {
+    Stdin,
+    Device(std::fs::File),
+}
+
+impl Tty {
+    fn open() -> io::Result<Tty> {
+        if io::stdin().is_terminal() {
+            Ok(Tty::Stdin)
+        } else {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .map(Tty::Device)
+        }
+    }
+
+    fn fd(&self) -> RawFd {
+        match self {
+            Tty::Stdin => io::stdin().as_raw_fd(),
+            Tty::Device(file) => file.as_raw_fd(),
+        }
+    }
+}
+
+/// What `poll` saw on the terminal.
+enum Readiness {
+    Input,
+    Nothing,
+    HungUp,
+}
+
+fn wait_for_input(fd: RawFd, timeout: Duration) -> io::Result<Readiness> {
+    let mut watched = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one valid pollfd is passed, with its count.
+    let ready = unsafe { libc::poll(&mut watched, 1, millis) };
+    if ready < 0 {
+        let error = io::Error::last_os_error();
+        return match error.kind() {
+            io::ErrorKind::Interrupted => Ok(Readiness::Nothing),
+            _ => Err(error),
+        };
+    }
+    if watched.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        Ok(Readiness::HungUp)
+    } else if watched.revents & libc::POLLIN != 0 {
+        Ok(Readiness::Input)
+    } else {
+        Ok(Readiness::Nothing)
+    }
+}
+
+impl TerminalInput {
+    /// Returns the next event crossterm has, if the terminal has not hung up.
+    fn read_ready(&mut self) -> io::Result<Option<Event>> {
+        if let Readiness::HungUp = wait_for_input(self.tty.fd(), Duration::ZERO)? {
+            self.hung_up = true;
+            return Ok(None);
+        }
+        if event::poll(Duration::ZERO)? {
             event::read().map(Some)
         } else {
             Ok(None)
         }
     }
+}
+
+impl EventSource for TerminalInput {
+    fn next_event(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if self.hung_up {
+            return Ok(None);
+        }
+        // crossterm may hold events read earlier (several keys can arrive in
+        // one read), which `poll` on the descriptor would not show.
+        if let Some(event) = self.read_ready()? {
+            return Ok(Some(event));
+        }
+        match wait_for_input(self.tty.fd(), timeout)? {
+            Readiness::Input => self.read_ready(),
+            Readiness::Nothing => Ok(None),
+            Readiness::HungUp => {
+                self.hung_up = true;
+                Ok(None)
+            }
+        }
+    }
 
     fn stop_signal(&self) -> Option<i32> {
+        if self.hung_up {
+            return Some(libc::SIGHUP);
+        }
         match self.signal.load(Ordering::Relaxed) {
             0 => None,
             number => i32::try_from(number).ok(),
