@@ -271,7 +271,8 @@ fn jump_clears_a_filter_that_hides_the_first_occurrence() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
-    type_keys(&mut app, "rfff");
+    type_keys(&mut app, "rfffkk");
+    assert_eq!(app.visible(), [2, 4, 7]);
     assert_eq!(app.selected(), Some(2));
 
     type_keys(&mut app, "o");
@@ -432,7 +433,7 @@ fn wide_characters_keep_the_columns_aligned() {
             .find(|&x| buffer[(x, y)].symbol() == "2" && buffer[(x + 1, y)].symbol() == "0")
             .unwrap()
     };
-    assert!(buffer[(0, 10)].symbol() == "│");
+    assert_eq!(buffer[(0, 10)].symbol(), "┃", "row 10 is inside the table");
     assert_eq!(timestamp_x(5), timestamp_x(10));
 }
 
@@ -487,4 +488,20 @@ fn event_text_is_escaped_in_every_pane() {
     );
     assert!(text.contains(r"t\u{85}"));
     assert!(text.contains(r#""k\u001b[31m": "\u{2028}line""#), "{text}");
+}
+
+#[test]
+fn filter_with_no_event_keeps_the_place_of_the_selection() {
+    let fixture = Fixture::worked_example();
+    let (batch, store, stored) = fixture.open(false);
+    let mut app = new_app(batch, &stored, store);
+    type_keys(&mut app, "r");
+    assert_eq!(app.selected(), Some(7));
+
+    type_keys(&mut app, "f");
+    assert_eq!(app.selected(), None, "no event is pending");
+    type_keys(&mut app, "f");
+    assert_eq!(app.selected(), Some(5), "the processed event nearest #7");
+    type_keys(&mut app, "f");
+    assert_eq!(app.selected(), Some(7));
 }

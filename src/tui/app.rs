@@ -219,6 +219,9 @@ pub struct App<'s> {
     session: Session,
     /// The selected event's index in the batch.
     selected: Option<usize>,
+    /// The last event selected, kept while a filter or search shows no event,
+    /// so that the selection comes back near it.
+    anchor: usize,
     /// Whether the selection moves with each step; cleared when the user moves
     /// it elsewhere, set again when they move it back to the latest step.
     follow: bool,
@@ -254,6 +257,7 @@ impl<'s> App<'s> {
         });
         let mut app = App {
             selected: (!replay.batch().is_empty()).then_some(0),
+            anchor: 0,
             replay,
             session,
             follow: true,
@@ -330,6 +334,9 @@ impl<'s> App<'s> {
         }
         if self.selected != before {
             self.detail_scroll = 0;
+        }
+        if let Some(selected) = self.selected {
+            self.anchor = selected;
         }
         self.refresh_detail();
     }
@@ -578,7 +585,7 @@ impl<'s> App<'s> {
             }
         }
 
-        let selected = self.selected.unwrap_or(0);
+        let selected = self.selected.unwrap_or(self.anchor);
         if self.visible.binary_search(&selected).is_err() {
             let next = self.visible.partition_point(|&i| i < selected);
             self.selected = self.visible.get(next).or(self.visible.last()).copied();

@@ -27,6 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border(app.focus() == Focus::Detail))
+        .border_type(theme.border_type(app.focus() == Focus::Detail))
         .padding(Padding::horizontal(1))
         .title(Span::styled(title, theme.title()));
     let inner = block.inner(area);

@@ -19,6 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border(app.focus() == Focus::Events))
+        .border_type(theme.border_type(app.focus() == Focus::Events))
         .title(title(app, theme));
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -20,15 +20,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let stored = replay.stored_ids();
     let added = replay.added();
     let total = stored.len() + added.len();
-    let where_added = if app.session().mode == StoreMode::Live {
-        "added"
+    let unsaved = if app.session().mode == StoreMode::Live {
+        ""
     } else {
-        "in memory"
+        " unsaved"
     };
     let title = Line::from(vec![
         Span::styled(" Store ", theme.title()),
         Span::raw(format!(
-            "{} ids, {} {where_added} ",
+            "{} ids (+{}{unsaved}) ",
             text::count(total),
             text::count(added.len())
         )),
@@ -36,6 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border(app.focus() == Focus::Store))
+        .border_type(theme.border_type(app.focus() == Focus::Store))
         .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

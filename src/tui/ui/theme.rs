@@ -2,6 +2,7 @@
 //! told by a word and a symbol, so that nothing depends on colour alone.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::BorderType;
 
 use crate::core::pipeline::Outcome;
 
@@ -56,6 +57,11 @@ impl Theme {
         } else {
             Style::new()
         }
+    }
+
+    /// Thick lines for the focused pane, so that focus shows without colour.
+    pub fn border_type(self, focused: bool) -> BorderType {
+        if focused { BorderType::Thick } else { BorderType::Plain }
     }
 
     pub fn selected(self) -> Style {
