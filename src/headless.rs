@@ -133,8 +133,8 @@ pub(crate) fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result
     Ok(())
 }
 
-/// One warning for skipped store lines and one for a last line without its
-/// `\n`, each a sentence without the `webhook-dedup: warning:` prefix.
+/// Returns one warning for skipped store lines and one for a last line without
+/// its `\n`, each a sentence without the `webhook-dedup: warning:` prefix.
 pub(crate) fn store_warnings(store_name: &str, stored: &StoredIds) -> Vec<String> {
     let name = escape_display(store_name);
     let mut warnings = Vec::new();

@@ -59,8 +59,8 @@ pub enum Format {
 }
 
 /// Makes a write past the file size limit (`ulimit -f`) fail with `EFBIG`
-/// instead of killing the process with SIGXFSZ, so that the store's partial line
-/// is cut off and the run ends with a store error (exit 1) like a full disk.
+/// instead of killing the process with SIGXFSZ. The store's partial line is then
+/// cut off, and the run ends with a store error (exit 1), as on a full disk.
 fn ignore_file_size_signal() {
     // SAFETY: setting a signal's disposition to SIG_IGN installs no handler and
     // runs before any other thread exists.

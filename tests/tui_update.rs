@@ -45,7 +45,7 @@ fn step_back_restores_the_store_byte_for_byte() {
 }
 
 #[test]
-fn step_back_of_a_duplicate_leaves_the_store_alone() {
+fn step_back_duplicate_keeps_store() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -60,7 +60,7 @@ fn step_back_of_a_duplicate_leaves_the_store_alone() {
 }
 
 #[test]
-fn step_back_is_refused_when_the_store_changed_outside() {
+fn step_back_refused_after_outside_change() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -201,7 +201,7 @@ fn filter_keeps_the_selection_on_a_shown_event() {
 }
 
 #[test]
-fn filter_of_pending_events_narrows_as_steps_are_taken() {
+fn filter_pending_narrows_with_steps() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -213,7 +213,7 @@ fn filter_of_pending_events_narrows_as_steps_are_taken() {
 }
 
 #[test]
-fn search_narrows_by_case_sensitive_substring_of_the_id() {
+fn search_narrows_by_id_substring() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -267,7 +267,7 @@ fn jump_selects_the_first_occurrence_of_a_duplicate() {
 }
 
 #[test]
-fn jump_clears_a_filter_that_hides_the_first_occurrence() {
+fn jump_clears_hiding_filter() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -282,7 +282,7 @@ fn jump_clears_a_filter_that_hides_the_first_occurrence() {
 }
 
 #[test]
-fn jump_from_a_previous_run_duplicate_says_why_it_cannot() {
+fn jump_from_previous_run_duplicate() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -337,7 +337,7 @@ fn detail_shows_which_payload_fields_differ() {
 }
 
 #[test]
-fn tab_moves_the_focus_and_arrows_scroll_that_pane() {
+fn tab_moves_focus_between_panes() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -386,7 +386,7 @@ fn esc_clears_the_filter_before_quitting() {
 }
 
 #[test]
-fn store_error_stops_stepping_and_is_kept_for_the_exit_status() {
+fn store_error_stops_stepping() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -427,7 +427,7 @@ fn wide_characters_keep_the_columns_aligned() {
     let terminal = draw(&app, 120, 40);
     let buffer = terminal.backend().buffer();
 
-    // Row 5 holds event #0 (ASCII type), row 10 event #5 (CJK type).
+    // Row 5 shows event #0 (ASCII type), row 10 event #5 (CJK type).
     let timestamp_x = |y: u16| {
         (0..buffer.area.width)
             .find(|&x| buffer[(x, y)].symbol() == "2" && buffer[(x + 1, y)].symbol() == "0")
@@ -491,7 +491,7 @@ fn event_text_is_escaped_in_every_pane() {
 }
 
 #[test]
-fn filter_with_no_event_keeps_the_place_of_the_selection() {
+fn filter_empty_keeps_selection_place() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);

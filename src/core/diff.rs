@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-/// The top-level keys in which two payloads differ, each list in the order the
-/// keys appear in the payload that holds them.
+/// The top-level keys in which two payloads differ. Each list keeps the order
+/// of the keys in the payload that contains them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PayloadDiff {
     /// Keys in the duplicate that the first occurrence lacks.

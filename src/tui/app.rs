@@ -16,7 +16,7 @@ pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /// Index in [`SPEEDS`] of the speed a session starts with.
 const DEFAULT_SPEED: usize = 2;
 
-/// What the user asked for, independent of the key that asked.
+/// A request from the user, independent of the key that made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Take the next event through the pipeline.
@@ -60,7 +60,7 @@ pub enum Action {
     Quit,
 }
 
-/// Which events the table shows, by status.
+/// The status filter of the events table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
     All,
@@ -84,7 +84,7 @@ impl Filter {
         Filter::ORDER[(at + by) % Filter::ORDER.len()]
     }
 
-    /// The status word this filter keeps, or `all`.
+    /// Returns the status word this filter keeps, or `all`.
     pub fn label(self) -> &'static str {
         match self {
             Filter::All => "all",
@@ -115,7 +115,7 @@ pub enum Focus {
     Store,
 }
 
-/// How keys are read at the moment.
+/// The mode that decides how keys are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputMode {
     Normal,
@@ -125,7 +125,7 @@ pub enum InputMode {
     Help,
 }
 
-/// How the session uses its store.
+/// The session's use of its store: written, or only read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreMode {
     /// The store is written, under its exclusive lock, until the session quits.
@@ -136,7 +136,7 @@ pub enum StoreMode {
     EmptyBatch,
 }
 
-/// What the header shows about the session, fixed when it starts.
+/// Facts about the session for the header, fixed when it starts.
 #[derive(Debug, Clone)]
 pub struct Session {
     /// The events file, escaped for display.
@@ -174,8 +174,8 @@ pub struct DetailCache {
     pub diff: Option<(usize, PayloadDiff)>,
 }
 
-/// Sizes and scroll offsets that only drawing knows, recorded by the last frame
-/// so that paging moves by what is on screen.
+/// Sizes and scroll offsets known only when drawing, recorded by the last
+/// frame so that paging moves by what is on screen.
 #[derive(Debug)]
 pub struct ViewState {
     /// First visible row of the events table.
@@ -199,7 +199,7 @@ impl Default for ViewState {
     }
 }
 
-/// What a session leaves when it ends.
+/// The result of a session, once it has ended.
 #[derive(Debug)]
 pub struct Finished {
     pub events: usize,
@@ -342,7 +342,7 @@ impl<'s> App<'s> {
     }
 
     fn step_once(&mut self) {
-        if self.refuse_if_stopped() {
+        if self.is_stopped() {
             return;
         }
         if self.replay.is_done() {
@@ -384,7 +384,7 @@ impl<'s> App<'s> {
         self.store_error = Some(error.to_string());
     }
 
-    fn refuse_if_stopped(&mut self) -> bool {
+    fn is_stopped(&mut self) -> bool {
         if self.store_error.is_some() {
             self.playing = false;
         }
@@ -392,7 +392,7 @@ impl<'s> App<'s> {
     }
 
     fn step_back(&mut self) {
-        if self.refuse_if_stopped() {
+        if self.is_stopped() {
             return;
         }
         self.playing = false;
@@ -408,7 +408,7 @@ impl<'s> App<'s> {
     }
 
     fn toggle_play(&mut self) {
-        if self.refuse_if_stopped() {
+        if self.is_stopped() {
             return;
         }
         if self.playing {
@@ -422,7 +422,7 @@ impl<'s> App<'s> {
     }
 
     fn play_tick(&mut self) {
-        if !self.playing || self.refuse_if_stopped() {
+        if !self.playing || self.is_stopped() {
             return;
         }
         self.advance();
@@ -439,7 +439,7 @@ impl<'s> App<'s> {
     }
 
     fn run_to_end(&mut self) {
-        if self.refuse_if_stopped() {
+        if self.is_stopped() {
             return;
         }
         self.playing = false;
@@ -499,8 +499,8 @@ impl<'s> App<'s> {
         self.store_scroll = (to < bottom).then_some(to);
     }
 
-    /// The event the selection follows: the last one stepped, or the first
-    /// event before any step.
+    /// Returns the event the selection follows: the last one stepped, or the
+    /// first event before any step.
     fn follow_target(&self) -> Option<usize> {
         match self.replay.steps().len().checked_sub(1) {
             Some(last) => Some(last),
@@ -679,7 +679,7 @@ impl<'s> App<'s> {
         self.filter
     }
 
-    /// The search by event id (a case-sensitive substring), possibly empty.
+    /// Returns the search by event id (a case-sensitive substring), possibly empty.
     pub fn search(&self) -> &str {
         &self.search
     }
@@ -727,7 +727,7 @@ impl<'s> App<'s> {
         self.message.as_ref()
     }
 
-    /// The store error that stopped stepping, if any; quitting then exits 1.
+    /// Returns the store error that stopped stepping, if any. Quitting then exits 1.
     pub fn store_error(&self) -> Option<&str> {
         self.store_error.as_deref()
     }

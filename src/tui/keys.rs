@@ -1,7 +1,7 @@
-//! The key map: which keys ask for which [`Action`] in each [`InputMode`].
+//! The key map: the [`Action`] each key requests in each [`InputMode`].
 //!
-//! The same tables feed the lookup, the footer and the help overlay, so what the
-//! screen says a key does is always what it does.
+//! The same tables feed the lookup, the footer and the help overlay, so the
+//! screen always describes a key by the action it performs.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -44,7 +44,7 @@ pub struct Binding {
     pub label: &'static str,
     /// One or two words for the footer, empty when the footer leaves it out.
     pub short: &'static str,
-    /// What the action does, for the help.
+    /// The action's description, for the help.
     pub description: &'static str,
     pub action: Action,
 }
@@ -266,7 +266,7 @@ pub const HELP: &[Binding] = &[
     },
 ];
 
-/// The bindings in force in `mode`.
+/// Returns the bindings in force in `mode`.
 pub fn bindings(mode: InputMode) -> &'static [Binding] {
     match mode {
         InputMode::Normal => NORMAL,
@@ -275,7 +275,7 @@ pub fn bindings(mode: InputMode) -> &'static [Binding] {
     }
 }
 
-/// The action `key` asks for in `mode`, if any.
+/// Returns the action `key` requests in `mode`, if any.
 pub fn action_for(mode: InputMode, key: KeyEvent) -> Option<Action> {
     // Shift is dropped: `G` and `?` arrive with it on some terminals and not on
     // others, and Shift-Tab arrives as its own key code.
@@ -368,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_no_key_is_bound_twice_in_one_mode() {
+    fn keys_bound_once_per_mode() {
         for mode in [InputMode::Normal, InputMode::Search, InputMode::Help] {
             let keys: Vec<&Key> = bindings(mode).iter().flat_map(|b| b.keys).collect();
             for (i, key) in keys.iter().enumerate() {

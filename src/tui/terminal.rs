@@ -23,7 +23,7 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use crate::tui::app::{Action, App, Finished};
 use crate::tui::{keys, ui};
 
-/// Longest wait for input, so that a signal or a play step is never late by
+/// Maximum wait for input, so that a signal or a play step is never late by
 /// more than this.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
@@ -39,12 +39,12 @@ const WATCHDOG_GRACE: Duration = Duration::from_secs(3);
 /// that a panic restores the terminal. Unset in normal use.
 const TEST_PANIC_VAR: &str = "WEBHOOK_DEDUP_TEST_PANIC";
 
-/// Where the loop reads terminal events and learns of signals.
+/// The source of terminal events and of the signals that end the loop.
 pub trait EventSource {
     /// Waits up to `timeout` for the next terminal event.
     fn next_event(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 
-    /// The signal that asked the session to end, once one has arrived.
+    /// Returns the signal that requested the end of the session, once one has arrived.
     fn stop_signal(&self) -> Option<i32>;
 }
 
@@ -122,7 +122,7 @@ where
     }
 }
 
-/// How a session on the real terminal ended.
+/// The end of a session on the real terminal.
 #[derive(Debug)]
 pub struct Ended {
     pub finished: Finished,
@@ -245,7 +245,7 @@ impl Tty {
     }
 }
 
-/// What `poll` saw on the terminal.
+/// The terminal's state as `poll` reports it.
 enum Readiness {
     Input,
     Nothing,

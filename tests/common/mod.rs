@@ -17,10 +17,10 @@ use webhook_dedup::core::store::{Store, StoreOptions, StoredIds};
 use webhook_dedup::tui::app::{App, Session, StoreMode};
 use webhook_dedup::tui::keys;
 
-/// A batch that shows every case: processed ids, a duplicate with the same
-/// payload (#2), a malformed timestamp (#3), a duplicate whose payload differs
-/// (#4), wide characters (#5), a missing id (#6) and an id seen in a previous
-/// run (#7, with the store of [`WORKED_STORE`]).
+/// A batch that shows every case. It has processed ids, a duplicate with the
+/// same payload (#2), a malformed timestamp (#3), a duplicate whose payload
+/// differs (#4), wide characters (#5), a missing id (#6), and an id seen in a
+/// previous run (#7, with the store of [`WORKED_STORE`]).
 pub const WORKED_EXAMPLE: &str = r#"[
 {"event_id": "evt_001", "event_type": "payment.succeeded", "timestamp": "2024-01-15T08:00:07Z", "payload": {"amount": 100, "currency": "usd"}},
 {"event_id": "evt_002", "event_type": "payment.failed", "timestamp": "2024-01-15T08:01:00Z", "payload": {"amount": 50, "currency": "usd", "reason": "card_declined"}},
@@ -85,7 +85,7 @@ pub fn new_app(batch: Vec<Event>, stored: &StoredIds, store: Store) -> App<'_> {
     new_app_with_color(batch, stored, store, true)
 }
 
-/// An app as [`new_app`] makes it, drawn without colour, as under `NO_COLOR`.
+/// Builds an app as [`new_app`] does, drawn without colour, as under `NO_COLOR`.
 pub fn new_app_without_color(batch: Vec<Event>, stored: &StoredIds, store: Store) -> App<'_> {
     new_app_with_color(batch, stored, store, false)
 }
@@ -127,7 +127,7 @@ pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-/// The screen as text, one quoted line per row.
+/// Returns the screen as text, one quoted line per row.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
     draw(app, width, height).backend().to_string()
 }

@@ -84,6 +84,7 @@ impl Summary {
         self.push("event_id", &field(&event.event_id), Style::new());
         self.push("event_type", &field(&event.event_type), Style::new());
         self.push("timestamp", &field(&event.timestamp), Style::new());
+
         match &event.malformed {
             None => self.push("validation", "valid", self.theme.processed()),
             Some(reason) => self.push(
@@ -92,6 +93,7 @@ impl Summary {
                 self.theme.malformed(),
             ),
         }
+
         self.push("outcome", &outcome_text(outcome), self.theme.status(outcome));
         if let Some(Outcome::Duplicate {
             first_seen: FirstSeen::Index(first),
@@ -110,6 +112,7 @@ impl Summary {
             };
             self.push("compared", &comparison, style);
         }
+
         let heading = if event.original.is_some() { "value" } else { "payload" };
         let shown = if event.payload.is_none() && event.original.is_none() {
             absent
@@ -151,7 +154,7 @@ fn outcome_text(outcome: Option<&Outcome>) -> String {
     }
 }
 
-/// The top-level keys that differ, escaped: `changed amount; added refund`.
+/// Lists the top-level keys that differ, escaped: `changed amount; added refund`.
 fn describe(diff: &PayloadDiff) -> String {
     let mut parts = Vec::new();
     for (word, keys) in [

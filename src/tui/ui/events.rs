@@ -46,7 +46,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     app.view.table_offset.set(offset);
 
     let widths = column_widths(app, inner.width);
-    let header = Row::new(["#", "status", "event_id", "event_type", "timestamp", "note"]).style(theme.label());
+    let names = ["#", "status", "event_id", "event_type", "timestamp", "note"];
+    let header = Row::new(
+        names
+            .iter()
+            .zip(widths)
+            .map(|(name, width)| text::cut(name, usize::from(width)).into_owned()),
+    )
+    .style(theme.label());
     let replay = app.replay();
     let shown = &visible[offset..(offset + rows).min(visible.len())];
     let body = shown
@@ -87,8 +94,8 @@ fn title(app: &App, theme: Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The first row to show so that the selected row is on screen, moving the
-/// view as little as possible from where it was.
+/// Returns the first row to show so that the selected row is on screen,
+/// moving the view as little as possible from where it was.
 fn keep_in_view(offset: usize, selected: usize, rows: usize, len: usize) -> usize {
     if rows == 0 {
         return selected;
@@ -136,7 +143,7 @@ fn event_row(event: &Event, outcome: Option<&Outcome>, widths: &[u16; 6], theme:
     Row::new(cells)
 }
 
-/// The short note of a stepped event: why it is malformed, or where a
+/// Returns the short note of a stepped event: why it is malformed, or where a
 /// duplicate's id was first seen.
 pub fn note(event: &Event, outcome: Option<&Outcome>) -> String {
     match outcome {
@@ -165,7 +172,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keep_in_view_moves_only_when_the_selection_leaves_the_view() {
+    fn keep_in_view_moves_minimally() {
         assert_eq!(keep_in_view(0, 3, 5, 100), 0);
         assert_eq!(keep_in_view(0, 5, 5, 100), 1);
         assert_eq!(keep_in_view(10, 4, 5, 100), 4);

@@ -69,8 +69,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(vec![names, status, progress]), area);
 }
 
-/// A bar of thick and thin rules, readable without colour, then the step count
-/// and the play state.
+/// Builds a bar of thick and thin rules, readable without colour, then the step
+/// count and the play state.
 fn progress_line(app: &App, width: usize, theme: Theme) -> Line<'static> {
     let replay = app.replay();
     let total = replay.batch().len();

@@ -51,6 +51,7 @@ fn help_lines(theme: Theme) -> Vec<Line<'static>> {
     section(&mut lines, "Keys", keys::NORMAL);
     section(&mut lines, "While typing a search", keys::SEARCH);
     section(&mut lines, "In this help", keys::HELP);
+
     lines.push(Line::styled("Statuses", theme.title()));
     lines.push(Line::from(vec![
         Span::raw("  "),

@@ -52,8 +52,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 
     let message_rows = footer::message_rows(app, area.width);
-    // The table takes half the body at most, less for a short batch, so that
-    // the detail pane gets the rest; borders and the column names take 3 rows.
+    // The table takes half the body at most, and less for a short batch, so
+    // that the detail pane gets the rest. Borders and column names take 3 rows.
     let body = area.height.saturating_sub(header::ROWS + message_rows + 1);
     let batch_rows = u16::try_from(app.replay().batch().len()).unwrap_or(u16::MAX);
     let table_height = batch_rows.saturating_add(3).min(body / 2).max(4);

@@ -1,5 +1,5 @@
-//! Styles, with colour only when the session may use it. Every status is also
-//! told by a word and a symbol, so that nothing depends on colour alone.
+//! Styles, with colour only when the session may use it. Every status also has
+//! a word and a symbol, so that nothing depends on colour alone.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::BorderType;
@@ -21,7 +21,7 @@ impl Theme {
         }
     }
 
-    /// The style of a status, `None` being pending.
+    /// Returns the style of a status, `None` being pending.
     pub fn status(self, outcome: Option<&Outcome>) -> Style {
         match outcome {
             None => self.label(),
@@ -97,7 +97,7 @@ impl Theme {
     }
 }
 
-/// The symbol and word of a status, `None` being pending.
+/// Returns the symbol and word of a status, `None` being pending.
 pub fn status_text(outcome: Option<&Outcome>) -> &'static str {
     match outcome {
         None => "  pending",
