@@ -454,3 +454,66 @@ fn pty_empty_batch_opens_without_creating_the_store() {
     run.assert_restored();
     assert!(!fixture.store_path().exists());
 }
+
+#[test]
+fn pty_sigint_from_outside_restores_the_terminal() {
+    let fixture = Fixture::worked_example();
+    let mut run = PtyRun::start(fixture.dir.path(), &["--store", "store.txt", "batch.json"], &[], 80, 24);
+    run.wait_for("0/8 stepped");
+
+    run.signal(libc::SIGINT);
+
+    assert_eq!(run.wait_exit(), 128 + libc::SIGINT as u32);
+    run.assert_restored();
+}
+
+#[test]
+fn pty_invalid_events_fail_before_the_ui_starts() {
+    let fixture = Fixture::new("[{\"event_id\": ", Some(WORKED_STORE));
+    let mut run = PtyRun::start(fixture.dir.path(), &["--store", "store.txt", "batch.json"], &[], 80, 24);
+
+    assert_eq!(run.wait_exit(), 2);
+    run.wait_for("events file batch.json is not valid JSON at line 1");
+    let output = run.output();
+    assert!(!output.windows(8).any(|w| w == b"\x1b[?1049h"), "the UI never started");
+}
+
+#[test]
+fn pty_store_warning_is_shown_in_the_ui() {
+    let fixture = Fixture::new(WORKED_EXAMPLE, Some(b"evt_legacy\n\"broken\nevt_older\n"));
+    let mut run = PtyRun::start(
+        fixture.dir.path(),
+        &["--store", "store.txt", "batch.json"],
+        &[],
+        120,
+        30,
+    );
+
+    run.wait_for("warning: store store.txt: skipped 1 unreadable line (line 2)");
+    assert!(run.screen().contents().contains("Store 2 ids"));
+
+    run.send(b"q");
+    assert_eq!(run.wait_exit(), 0);
+}
+
+#[test]
+fn pty_dry_run_never_writes_the_store() {
+    let fixture = Fixture::worked_example();
+    let mut run = PtyRun::start(
+        fixture.dir.path(),
+        &["--dry-run", "--store", "store.txt", "batch.json"],
+        &[],
+        80,
+        24,
+    );
+    run.wait_for("DRY RUN");
+    assert!(run.screen().contents().contains("store store.txt, read only"));
+
+    run.send(b"r");
+    run.wait_for("8/8 stepped");
+    run.send(b"q");
+
+    assert_eq!(run.wait_exit(), 0);
+    run.wait_for("(dry run, store not written)");
+    assert_eq!(fixture.store_bytes(), WORKED_STORE);
+}
