@@ -2,215 +2,18 @@
 //! applies a semantic [`Action`]. Keys are turned into actions by the key map, and
 //! drawing only reads the state.
 
-use std::cell::Cell;
-
-use crate::core::diff::PayloadDiff;
-use crate::core::escape::escape_display;
-use crate::core::event::Event;
-use crate::core::pipeline::{Counts, FirstSeen, Outcome, Replay};
+use crate::core::pipeline::{FirstSeen, Outcome, Replay};
 use crate::core::store::StoreError;
+pub use crate::tui::detail::DetailCache;
+pub use crate::tui::state::{
+    Action, Filter, Finished, Focus, InputMode, Message, MessageKind, Session, StoreMode, ViewState,
+};
 
 /// Play speeds, in steps per second.
 pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 
 /// Index in [`SPEEDS`] of the speed a session starts with.
 const DEFAULT_SPEED: usize = 2;
-
-/// A request from the user, independent of the key that made it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Take the next event through the pipeline.
-    Step,
-    /// Undo the last step, store line included.
-    StepBack,
-    /// Start or pause the animated run.
-    TogglePlay,
-    /// One beat of the animated run: steps when playing, else does nothing.
-    PlayTick,
-    Faster,
-    Slower,
-    /// Step every remaining event at once.
-    RunToEnd,
-    /// Move up in the focused pane: the selection, or the scroll position.
-    SelectUp,
-    SelectDown,
-    PageUp,
-    PageDown,
-    SelectFirst,
-    SelectLast,
-    /// Select the event that first processed the selected duplicate's id.
-    JumpToFirstOccurrence,
-    /// Show only the events of the next status.
-    NextFilter,
-    PreviousFilter,
-    /// Start typing a search by event id.
-    StartSearch,
-    SearchInput(char),
-    SearchBackspace,
-    /// Stop typing and keep the search.
-    SearchConfirm,
-    /// Stop typing and clear the search.
-    SearchCancel,
-    /// Move the keyboard focus to the next pane.
-    FocusNext,
-    FocusPrevious,
-    ToggleHelp,
-    /// Esc: close what is open, or clear the search and filter, or quit.
-    Back,
-    Quit,
-}
-
-/// The status filter of the events table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Filter {
-    All,
-    Pending,
-    Processed,
-    Duplicate,
-    Malformed,
-}
-
-impl Filter {
-    const ORDER: [Filter; 5] = [
-        Filter::All,
-        Filter::Pending,
-        Filter::Processed,
-        Filter::Duplicate,
-        Filter::Malformed,
-    ];
-
-    fn shifted(self, by: usize) -> Filter {
-        let at = Filter::ORDER.iter().position(|&f| f == self).unwrap_or(0);
-        Filter::ORDER[(at + by) % Filter::ORDER.len()]
-    }
-
-    /// Returns the status word this filter keeps, or `all`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Filter::All => "all",
-            Filter::Pending => "pending",
-            Filter::Processed => "processed",
-            Filter::Duplicate => "duplicate",
-            Filter::Malformed => "malformed",
-        }
-    }
-
-    fn keeps(self, outcome: Option<&Outcome>) -> bool {
-        matches!(
-            (self, outcome),
-            (Filter::All, _)
-                | (Filter::Pending, None)
-                | (Filter::Processed, Some(Outcome::Processed))
-                | (Filter::Duplicate, Some(Outcome::Duplicate { .. }))
-                | (Filter::Malformed, Some(Outcome::Malformed))
-        )
-    }
-}
-
-/// The pane that arrows and paging move in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Events,
-    Detail,
-    Store,
-}
-
-/// The mode that decides how keys are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputMode {
-    Normal,
-    /// Typed characters go into the search.
-    Search,
-    /// The help overlay is open.
-    Help,
-}
-
-/// The session's use of its store: written, or only read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreMode {
-    /// The store is written, under its exclusive lock, until the session quits.
-    Live,
-    /// The store is read and never written.
-    DryRun,
-    /// The batch is empty, so the store is only read, as a dry run would.
-    EmptyBatch,
-}
-
-/// Facts about the session for the header, fixed when it starts.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// The events file, escaped for display.
-    pub events_name: String,
-    /// The store path, escaped for display.
-    pub store_name: String,
-    pub mode: StoreMode,
-    /// Whether to use colours (false when `NO_COLOR` is set and non-empty).
-    pub color: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageKind {
-    Info,
-    Warning,
-    Error,
-}
-
-/// A line for the user about the last action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub kind: MessageKind,
-    pub text: String,
-}
-
-/// The selected event's payload, formatted once per selection, and its
-/// comparison with the first occurrence when it is a duplicate.
-#[derive(Debug, Default)]
-pub struct DetailCache {
-    index: Option<usize>,
-    /// The payload (or the whole value, for one that is not an object) as
-    /// indented JSON, one escaped line each.
-    pub payload_lines: Vec<String>,
-    /// The first occurrence's index and the keys in which the payloads differ.
-    pub diff: Option<(usize, PayloadDiff)>,
-}
-
-/// Sizes and scroll offsets known only when drawing, recorded by the last
-/// frame so that paging moves by what is on screen.
-#[derive(Debug)]
-pub struct ViewState {
-    /// First visible row of the events table.
-    pub table_offset: Cell<usize>,
-    /// Event rows the table showed.
-    pub table_rows: Cell<usize>,
-    pub store_rows: Cell<usize>,
-    pub detail_rows: Cell<usize>,
-    pub help_rows: Cell<usize>,
-}
-
-impl Default for ViewState {
-    fn default() -> ViewState {
-        ViewState {
-            table_offset: Cell::new(0),
-            table_rows: Cell::new(10),
-            store_rows: Cell::new(10),
-            detail_rows: Cell::new(10),
-            help_rows: Cell::new(10),
-        }
-    }
-}
-
-/// The result of a session, once it has ended.
-#[derive(Debug)]
-pub struct Finished {
-    pub events: usize,
-    pub counts: Counts,
-    /// Ids this session added (in memory only in a dry run).
-    pub added: usize,
-    /// The store error that stopped stepping, if one did.
-    pub store_error: Option<String>,
-    /// The error of the final sync, if it failed.
-    pub sync_error: Option<StoreError>,
-}
 
 /// The whole state of an inspector session.
 #[derive(Debug)]
@@ -592,37 +395,8 @@ impl<'s> App<'s> {
         }
     }
 
-    /// Formats the selected event's payload when the selection changed, and its
-    /// comparison with the first occurrence when that is now known.
     fn refresh_detail(&mut self) {
-        let Some(index) = self.selected else {
-            self.detail = DetailCache::default();
-            return;
-        };
-        let batch = self.replay.batch();
-        if self.detail.index != Some(index) {
-            self.detail = DetailCache {
-                index: Some(index),
-                payload_lines: payload_lines(&batch[index]),
-                diff: None,
-            };
-        }
-
-        let first = match self.replay.outcome(index) {
-            Some(Outcome::Duplicate {
-                first_seen: FirstSeen::Index(first),
-                ..
-            }) => Some(*first),
-            _ => None,
-        };
-        let cached = self.detail.diff.as_ref().map(|(at, _)| *at);
-        if first != cached {
-            self.detail.diff = first.and_then(|first| {
-                let before = batch.get(first)?.payload.as_ref()?;
-                let now = batch[index].payload.as_ref()?;
-                Some((first, PayloadDiff::between(before, now)))
-            });
-        }
+        self.detail.refresh(self.selected, &self.replay);
     }
 
     fn info(&mut self, text: &str) {
@@ -739,13 +513,3 @@ impl<'s> App<'s> {
 
 /// Rows the detail pane may scroll past the payload, for the summary above it.
 const DETAIL_SUMMARY_ROOM: usize = 12;
-
-fn payload_lines(event: &Event) -> Vec<String> {
-    let Some(value) = event.payload.as_ref().or(event.original.as_ref()) else {
-        return Vec::new();
-    };
-    // serde_json writes C0 controls in strings as escapes, but not C1 controls,
-    // line separators or bidirectional controls, so each line is escaped again.
-    let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
-    pretty.lines().map(|line| escape_display(line).into_owned()).collect()
-}
