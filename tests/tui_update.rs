@@ -344,8 +344,13 @@ fn tab_moves_focus_between_panes() {
 
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.focus(), Focus::Detail);
-    type_keys(&mut app, "jj");
-    assert_eq!(app.detail_scroll(), 2);
+    draw(&app, 80, 24);
+    let last_top = app.view.detail_lines.get() - app.view.detail_rows.get();
+    assert!(last_top > 0, "the detail pane overflows at 80x24");
+    type_keys(&mut app, &"j".repeat(last_top + 5));
+    assert_eq!(app.detail_scroll(), last_top, "scrolling stops at the end");
+    type_keys(&mut app, "k");
+    assert_eq!(app.detail_scroll(), last_top - 1);
     assert_eq!(app.selected(), Some(0));
 
     press(&mut app, KeyCode::Tab);

@@ -268,14 +268,15 @@ impl<'s> App<'s> {
 
     fn move_in_focus(&mut self, by: isize) {
         if self.help {
-            self.help_scroll = self.help_scroll.saturating_add_signed(by);
+            let last_top = self.view.help_lines.get().saturating_sub(self.view.help_rows.get());
+            self.help_scroll = self.help_scroll.saturating_add_signed(by).min(last_top);
             return;
         }
         match self.focus {
             Focus::Events => self.move_selection(by),
             Focus::Detail => {
-                let lines = self.detail.payload_lines.len() + DETAIL_SUMMARY_ROOM;
-                self.detail_scroll = self.detail_scroll.saturating_add_signed(by).min(lines);
+                let last_top = self.view.detail_lines.get().saturating_sub(self.view.detail_rows.get());
+                self.detail_scroll = self.detail_scroll.saturating_add_signed(by).min(last_top);
             }
             Focus::Store => self.scroll_store(by),
         }
@@ -510,6 +511,3 @@ impl<'s> App<'s> {
         self.quit
     }
 }
-
-/// Rows the detail pane may scroll past the payload, for the summary above it.
-const DETAIL_SUMMARY_ROOM: usize = 12;

@@ -162,7 +162,10 @@ pub struct ViewState {
     pub table_rows: Cell<usize>,
     pub store_rows: Cell<usize>,
     pub detail_rows: Cell<usize>,
+    /// Lines of the detail pane's whole text, summary and payload.
+    pub detail_lines: Cell<usize>,
     pub help_rows: Cell<usize>,
+    pub help_lines: Cell<usize>,
 }
 
 impl Default for ViewState {
@@ -172,7 +175,9 @@ impl Default for ViewState {
             table_rows: Cell::new(10),
             store_rows: Cell::new(10),
             detail_rows: Cell::new(10),
+            detail_lines: Cell::new(0),
             help_rows: Cell::new(10),
+            help_lines: Cell::new(0),
         }
     }
 }

@@ -52,6 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
     let payload = &app.detail().payload_lines;
     let total = summary.lines.len() + payload.len();
+    app.view.detail_lines.set(total);
     let top = app.detail_scroll().min(total.saturating_sub(rows));
     let mut lines: Vec<Line> = summary.lines.into_iter().skip(top).take(rows).collect();
     let payload_top = top.saturating_sub(total - payload.len());

@@ -26,6 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
     let rows = usize::from(inner.height);
     app.view.help_rows.set(rows);
+    app.view.help_lines.set(lines.len());
     let top = app.help_scroll().min(lines.len().saturating_sub(rows));
     let block = if top + rows < lines.len() {
         block.title_bottom(Span::styled(" ↓ j for more ", theme.key()))
