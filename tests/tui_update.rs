@@ -510,3 +510,29 @@ fn filter_empty_keeps_selection_place() {
     type_keys(&mut app, "f");
     assert_eq!(app.selected(), Some(7));
 }
+
+#[test]
+fn store_pane_scrolls_from_its_end() {
+    let store: Vec<u8> = (0..100).flat_map(|i| format!("evt_old{i:03}\n").into_bytes()).collect();
+    let fixture = Fixture::new(common::WORKED_EXAMPLE, Some(&store));
+    let (batch, store, stored) = fixture.open(false);
+    let mut app = new_app(batch, &stored, store);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus(), Focus::Store);
+    assert!(screen(&app, 80, 24).contains("evt_old099"), "the newest ids show first");
+
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.store_scroll(), Some(0));
+    assert!(screen(&app, 80, 24).contains("evt_old000"));
+    type_keys(&mut app, "j");
+    assert_eq!(app.store_scroll(), Some(1));
+
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.store_scroll(), None);
+    type_keys(&mut app, "n");
+    assert!(
+        screen(&app, 80, 24).contains("+ evt_001"),
+        "an id added now shows at the end"
+    );
+}
