@@ -47,7 +47,7 @@ impl EventSource for Script {
 }
 
 #[test]
-fn loop_applies_keys_and_draws_until_quit() {
+fn loop_applies_keys_until_quit() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -63,7 +63,7 @@ fn loop_applies_keys_and_draws_until_quit() {
 }
 
 #[test]
-fn loop_plays_on_time_and_stops_at_the_end() {
+fn loop_plays_to_the_end() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
@@ -82,7 +82,7 @@ fn loop_plays_on_time_and_stops_at_the_end() {
 }
 
 #[test]
-fn loop_ends_on_a_signal_after_the_first_frame() {
+fn loop_ends_on_a_signal() {
     let fixture = Fixture::worked_example();
     let (batch, store, stored) = fixture.open(false);
     let mut app = new_app(batch, &stored, store);
