@@ -13,7 +13,11 @@ use crate::tui::ui::theme::{Theme, status_text};
 
 const HIGHLIGHT: &str = "> ";
 const STATUS_WIDTH: u16 = 11;
+/// Columns of a UTC timestamp (`2024-01-15T08:00:07Z`), and of one with an
+/// offset (`2024-01-15T08:00:07+09:00`), shown whole on wide terminals.
 const TIMESTAMP_WIDTH: u16 = 20;
+const TIMESTAMP_WITH_OFFSET_WIDTH: u16 = 25;
+const WIDE_TABLE: u16 = 110;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::new()
@@ -116,13 +120,18 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
     let last_index = app.replay().batch().len().saturating_sub(1);
     let index_width = last_index.to_string().len().max(1) as u16;
     let room = width.saturating_sub(HIGHLIGHT.len() as u16);
+    let timestamp_width = if width >= WIDE_TABLE {
+        TIMESTAMP_WITH_OFFSET_WIDTH
+    } else {
+        TIMESTAMP_WIDTH
+    };
     let [index, status, id, kind, timestamp, note] = Rect::new(0, 0, room, 1).layout(
         &Layout::horizontal([
             Constraint::Length(index_width),
             Constraint::Length(STATUS_WIDTH),
             Constraint::Fill(3),
             Constraint::Fill(2),
-            Constraint::Length(TIMESTAMP_WIDTH),
+            Constraint::Length(timestamp_width),
             Constraint::Fill(3),
         ])
         .spacing(1),
