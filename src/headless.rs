@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use webhook_dedup::core::escape::escape_display;
 use webhook_dedup::core::event::Event;
-use webhook_dedup::core::load::{EventsInput, LoadError, load_batch};
+use webhook_dedup::core::load::{Batch, EventsInput, LoadError, load_batch};
 use webhook_dedup::core::mapping::{MapError, Mapping};
 use webhook_dedup::core::pipeline::{Dedup, Outcome, run_batch};
 use webhook_dedup::core::report::{StoreNote, push_json_line, push_text_line, summary_line};
@@ -57,15 +57,23 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// Runs the whole batch and returns the exit status. The events are read and
-/// parsed before the store is opened, so an unusable events file wins.
-pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
+/// Reads the batch that the command line names, mapped as `--source` and `--map`
+/// say, and rejects a store that is one of its files. The headless mode and the
+/// UI both load through here, before they open the store.
+pub(crate) fn load_checked_batch(cli: &Cli) -> Result<(EventsInput, Batch), Failure> {
     let mapping = Mapping::new(cli.source, cli.map.iter().flat_map(|arg| arg.0.iter().cloned()))?;
     let input = EventsInput::from_arg(&cli.events);
     let batch = load_batch(&input, cli.max_events, &mapping)?;
     for file in &batch.files {
         reject_store_as_input(&file.path, &cli.store)?;
     }
+    Ok((input, batch))
+}
+
+/// Runs the whole batch and returns the exit status. The events are read and
+/// parsed before the store is opened, so an unusable events file wins.
+pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
+    let (_, batch) = load_checked_batch(cli)?;
     for warning in &batch.warnings {
         eprintln!("webhook-dedup: warning: {warning}");
     }
@@ -98,7 +106,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
             return Err(error.into());
         }
     };
-    warn_about_store_lines(&store_name, &stored);
+    for warning in store_warnings(&store_name, &stored) {
+        eprintln!("webhook-dedup: warning: {warning}");
+    }
 
     let mut dedup = Dedup::new(&stored);
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
@@ -155,10 +165,11 @@ fn reject_store_as_input(events: &Path, store: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Prints one warning line for skipped store lines and one for a last line
-/// without its `\n`.
-fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
+/// Returns one warning for skipped store lines and one for a last line without
+/// its `\n`, each a sentence without the `webhook-dedup: warning:` prefix.
+pub(crate) fn store_warnings(store_name: &str, stored: &StoredIds) -> Vec<String> {
     let name = escape_display(store_name);
+    let mut warnings = Vec::new();
     let skipped = &stored.skipped_lines;
     if !skipped.is_empty() {
         let mut numbers: Vec<String> = skipped
@@ -169,8 +180,8 @@ fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
         if skipped.len() > LISTED_SKIPPED_LINES {
             numbers.push("…".to_owned());
         }
-        eprintln!(
-            "webhook-dedup: warning: store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
+        warnings.push(format!(
+            "store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" },
             format_args!(
@@ -179,12 +190,13 @@ fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
                 numbers.join(", ")
             ),
             if skipped.len() == 1 { "it" } else { "them" },
-        );
+        ));
     }
     if let Some((line, id)) = &stored.unterminated_line {
-        eprintln!(
-            "webhook-dedup: warning: store {name}: line {line} ({}) has no final newline; it is read as an id, but may be the torn end of an interrupted write",
+        warnings.push(format!(
+            "store {name}: line {line} ({}) has no final newline; it is read as an id, but may be the torn end of an interrupted write",
             escape_display(id)
-        );
+        ));
     }
+    warnings
 }

@@ -2,6 +2,7 @@
 //! mode or the terminal UI on the shared core.
 
 mod headless;
+mod interactive;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -71,6 +72,17 @@ pub enum Format {
     Json,
 }
 
+/// Makes a write past the file size limit (`ulimit -f`) fail with `EFBIG`
+/// instead of killing the process with SIGXFSZ. The store's partial line is then
+/// cut off, and the run ends with a store error (exit 1), as on a full disk.
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler and
+    // runs before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn parse_wait_lock(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -91,6 +103,7 @@ fn parse_map(text: &str) -> Result<MapArg, String> {
 }
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
 
     let reason_for_headless = if cli.headless {
@@ -102,14 +115,19 @@ fn main() -> ExitCode {
     } else if !std::io::stdout().is_terminal() {
         Some("standard output is not a terminal")
     } else {
-        eprintln!("webhook-dedup: error: the terminal UI is not available yet; pass --headless to run without it");
-        return ExitCode::from(2);
+        None
     };
+    let interactive = !cli.headless && reason_for_headless.is_none();
     if let Some(reason) = reason_for_headless {
         eprintln!("webhook-dedup: running headless because {reason}");
     }
 
-    match headless::run(&cli) {
+    let result = if interactive {
+        interactive::run(&cli)
+    } else {
+        headless::run(&cli)
+    };
+    match result {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("webhook-dedup: error: {}", failure.message);

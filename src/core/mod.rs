@@ -4,6 +4,7 @@
 //! pipeline. It never prints and never touches the terminal: it returns values
 //! and typed errors, and the caller decides what to show.
 
+pub mod diff;
 pub mod escape;
 pub mod event;
 pub mod load;
