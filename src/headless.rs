@@ -74,7 +74,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     let (mut store, stored) = Store::open(&cli.store, options)?;
     warn_about_store_lines(&store_name, &stored);
 
-    let mut dedup = Dedup::new(&stored);
+    let mut dedup = Dedup::new(&stored, &batch);
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut line = String::new();
     let format = cli.format.unwrap_or(Format::Text);
