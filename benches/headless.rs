@@ -75,14 +75,16 @@ fn main() {
 
 /// Times whole headless runs of the release binary, each into a new store file.
 fn bench_headless(work: &Path) -> bool {
-    let summary = run_headless(work, "warm-up").1;
+    let warm_up = run_headless(work, "warm-up");
     println!("headless run of sample-data/large-10k.json into a fresh store");
-    println!("  {}", summary.trim_end());
+    println!("  {}", warm_up.summary.trim_end());
 
-    let times: Vec<Duration> = (0..HEADLESS_RUNS)
-        .map(|run| run_headless(work, &run.to_string()).0)
+    let runs: Vec<Run> = (0..HEADLESS_RUNS)
+        .map(|run| run_headless(work, &run.to_string()))
         .collect();
-    let stats = Stats::of(&times);
+    let walls: Vec<Duration> = runs.iter().map(|run| run.wall).collect();
+    let cpus: Vec<Duration> = runs.iter().map(|run| run.cpu).collect();
+    let stats = Stats::of(&walls);
     let met = stats.median < HEADLESS_TARGET;
     println!(
         "  wall, {HEADLESS_RUNS} runs after 1 warm-up: median {} (min {}, max {}); target < {}: {}",
@@ -92,17 +94,34 @@ fn bench_headless(work: &Path) -> bool {
         ms(HEADLESS_TARGET),
         verdict(met)
     );
+    let cpu = Stats::of(&cpus);
+    println!(
+        "  CPU time (user + system) of those processes: median {} (min {}, max {})",
+        ms(cpu.median),
+        ms(cpu.min),
+        ms(cpu.max)
+    );
 
     print_headless_phases(work);
     met
 }
 
-/// Spawns one headless run into the new store `work/headless-NAME.txt`, drains
-/// its output, and returns its wall time and its summary line.
-fn run_headless(work: &Path, name: &str) -> (Duration, String) {
+/// One whole headless run.
+struct Run {
+    wall: Duration,
+    /// User and system CPU time of the process, which other work on the machine
+    /// inflates much less than the wall time.
+    cpu: Duration,
+    summary: String,
+}
+
+/// Spawns one headless run into the new store `work/headless-NAME.txt` and
+/// drains its output.
+fn run_headless(work: &Path, name: &str) -> Run {
     let store = work.join(format!("headless-{name}.txt"));
     let _ = fs::remove_file(&store);
 
+    let cpu_before = children_cpu();
     let started = Instant::now();
     let child = Command::new(BINARY)
         .arg("--headless")
@@ -117,17 +136,30 @@ fn run_headless(work: &Path, name: &str) -> (Duration, String) {
     let output = child
         .wait_with_output()
         .unwrap_or_else(|error| fail(&format!("cannot wait for {BINARY}: {error}")));
-    let elapsed = started.elapsed();
+    let wall = started.elapsed();
+    let cpu = children_cpu().saturating_sub(cpu_before);
 
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let summary = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
-        fail(&format!("the headless run failed ({}): {stderr}", output.status));
+        fail(&format!("the headless run failed ({}): {summary}", output.status));
     }
     if output.stdout.iter().filter(|&&b| b == b'\n').count() != 10_000 {
         fail("the headless run did not print one line per event");
     }
     let _ = fs::remove_file(&store);
-    (elapsed, stderr)
+    Run { wall, cpu, summary }
+}
+
+/// Returns the CPU time, user and system, of all the children reaped so far.
+fn children_cpu() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pointer is to a live local.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
+        return Duration::ZERO;
+    }
+    let micros = |time: libc::timeval| time.tv_sec as u64 * 1_000_000 + time.tv_usec as u64;
+    Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
 /// Prints where the time of a headless run goes, measured in process: reading

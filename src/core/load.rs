@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::escape::escape_display;
 use crate::core::event::Event;
-use crate::core::parse::TopLevel;
+use crate::core::parse::EventsTopLevel;
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
@@ -109,10 +109,11 @@ pub fn parse_events(bytes: &[u8], max_events: usize) -> Result<Vec<Event>, Parse
     };
 
     let mut events = Vec::new();
-    for top_level in serde_json::Deserializer::from_slice(body).into_iter::<TopLevel>() {
-        let values = match top_level {
-            Ok(TopLevel::Elements(values)) => values,
-            Ok(TopLevel::Single(value)) => vec![value],
+    for top_level in serde_json::Deserializer::from_slice(body).into_iter::<EventsTopLevel>() {
+        let start = events.len();
+        match top_level {
+            Ok(EventsTopLevel::Elements(elements)) => events.extend(elements),
+            Ok(EventsTopLevel::Single(event)) => events.push(event),
             Err(error) => {
                 // Columns count bytes of the file, byte-order mark included.
                 let column = error.column() + if error.line() == 1 { bom_len } else { 0 };
@@ -122,12 +123,12 @@ pub fn parse_events(bytes: &[u8], max_events: usize) -> Result<Vec<Event>, Parse
                     detail: describe_json_error(&error),
                 });
             }
-        };
-        if events.len() + values.len() > max_events {
+        }
+        if events.len() > max_events {
             return Err(ParseFailure::TooManyEvents { max: max_events });
         }
-        for value in values {
-            events.push(Event::from_parsed(events.len(), value));
+        for (index, event) in events.iter_mut().enumerate().skip(start) {
+            event.index = index;
         }
     }
     Ok(events)
