@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::core::escape::{is_escaped, push_json_string};
+use crate::core::escape::{is_escaped, is_printable_ascii, push_json_string};
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
@@ -23,6 +23,10 @@ pub fn push_store_line(out: &mut String, id: &str) {
 }
 
 fn needs_quoting(id: &str) -> bool {
+    // The only white space among printable ASCII characters is the space.
+    if is_printable_ascii(id) {
+        return id.starts_with(['"', ' ']) || id.ends_with(' ');
+    }
     let starts_badly = id.starts_with(['"', '\u{feff}']) || id.starts_with(char::is_whitespace);
     starts_badly || id.ends_with(char::is_whitespace) || id.chars().any(is_escaped)
 }
@@ -206,6 +210,7 @@ mod tests {
     fn other_ids_are_written_as_json_strings() {
         assert_eq!(line("a\nb"), "\"a\\u000ab\"\n");
         assert_eq!(line(" a"), "\" a\"\n");
+        assert_eq!(line("a "), "\"a \"\n");
         assert_eq!(line("a\u{3000}"), "\"a\u{3000}\"\n");
         assert_eq!(line("\"a"), "\"\\\"a\"\n");
         assert_eq!(line("\u{feff}a"), "\"\u{feff}a\"\n");
