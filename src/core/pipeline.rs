@@ -87,14 +87,14 @@ impl<'s> Dedup<'s> {
     /// several times faster than hashing every stored id into a set of its own, and
     /// keeps the memory to the store's buffer.
     pub fn new(stored: &'s StoredIds, batch: &[Event]) -> Dedup<'s> {
-        let batch_ids: HashSet<&str> = batch.iter().filter_map(|event| event.event_id.as_deref()).collect();
         let mut in_store = HashSet::new();
-        if !batch_ids.is_empty() {
+        if !stored.is_empty() {
+            let batch_ids: HashSet<&str> = batch.iter().filter_map(|event| event.event_id.as_deref()).collect();
             in_store.extend(stored.iter().filter(|id| batch_ids.contains(id)));
         }
         Dedup {
             stored: in_store,
-            claimed: HashMap::with_capacity(batch_ids.len()),
+            claimed: HashMap::with_capacity(batch.len()),
         }
     }
 
