@@ -108,10 +108,28 @@ pub fn parse_events(bytes: &[u8], max_events: usize) -> Result<Vec<Event>, Parse
         None => (bytes, 0),
     };
 
+    // A file that is valid UTF-8 as a whole, as nearly every one is, is checked
+    // once here instead of string by string in the parser. Any other file goes
+    // to the byte parser, which finds and places the error.
+    match std::str::from_utf8(body) {
+        Ok(text) => read_stream(serde_json::Deserializer::from_str(text), max_events, bom_len),
+        Err(_) => read_stream(serde_json::Deserializer::from_slice(body), max_events, bom_len),
+    }
+}
+
+/// Reads the events of a stream of JSON values, numbering them across values.
+/// `bom_len` is the length of the byte-order mark that preceded the stream.
+fn read_stream<'de, R: serde_json::de::Read<'de>>(
+    deserializer: serde_json::Deserializer<R>,
+    max_events: usize,
+    bom_len: usize,
+) -> Result<Vec<Event>, ParseFailure> {
     let mut events = Vec::new();
-    for top_level in serde_json::Deserializer::from_slice(body).into_iter::<EventsTopLevel>() {
+    for top_level in deserializer.into_iter::<EventsTopLevel>() {
         let start = events.len();
         match top_level {
+            // Most files are one array: take its vector instead of copying it.
+            Ok(EventsTopLevel::Elements(elements)) if events.is_empty() => events = elements,
             Ok(EventsTopLevel::Elements(elements)) => events.extend(elements),
             Ok(EventsTopLevel::Single(event)) => events.push(event),
             Err(error) => {
@@ -188,6 +206,16 @@ mod tests {
             panic!("{failure:?}")
         };
         assert_eq!((line, column), (3, 8));
+    }
+
+    #[test]
+    fn invalid_utf8_is_placed_by_line_and_column() {
+        let failure = parse_events(b"[\n  {\"event_id\": \"a\xffb\"}\n]", 10).unwrap_err();
+        let ParseFailure::Json { line, column, detail } = failure else {
+            panic!("{failure:?}")
+        };
+        assert_eq!((line, column), (2, 18));
+        assert!(detail.contains("unicode"), "{detail}");
     }
 
     #[test]
