@@ -73,6 +73,10 @@ impl StoredIds {
             0
         };
 
+        // Checking the whole file at once is much faster than line by line, and
+        // every piece of valid UTF-8 cut at a `\n` is valid UTF-8 too.
+        let known_utf8 = std::str::from_utf8(&bytes[body_start..]).is_ok();
+
         let mut spans = Vec::with_capacity(bytes.len() / 24);
         let mut skipped_lines = Vec::new();
         let mut unterminated = None;
@@ -88,7 +92,7 @@ impl StoredIds {
             if content_end > line_start && bytes[content_end - 1] == b'\r' {
                 content_end -= 1;
             }
-            match decode_line_in_place(&mut bytes, line_start..content_end) {
+            match decode_line_in_place(&mut bytes, line_start..content_end, known_utf8) {
                 LineKind::Blank => {}
                 LineKind::Id(len) => {
                     spans.push(Span {
@@ -158,17 +162,22 @@ enum LineKind {
     Skipped,
 }
 
-fn decode_line_in_place(bytes: &mut [u8], range: Range<usize>) -> LineKind {
+/// Decodes one line of the store. `known_utf8` says that the whole file is
+/// valid UTF-8, so that a plain line needs no check of its own.
+fn decode_line_in_place(bytes: &mut [u8], range: Range<usize>, known_utf8: bool) -> LineKind {
     let line = &bytes[range.clone()];
     if line.is_empty() {
         return LineKind::Blank;
     }
+    if line[0] != b'"' {
+        if known_utf8 || std::str::from_utf8(line).is_ok() {
+            return LineKind::Id(line.len());
+        }
+        return LineKind::Skipped;
+    }
     let Ok(text) = std::str::from_utf8(line) else {
         return LineKind::Skipped;
     };
-    if !text.starts_with('"') {
-        return LineKind::Id(line.len());
-    }
 
     let Ok(id) = serde_json::from_str::<String>(text) else {
         return LineKind::Skipped;
