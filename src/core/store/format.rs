@@ -84,7 +84,7 @@ impl StoredIds {
         let mut line_number = 0;
         while line_start < bytes.len() {
             line_number += 1;
-            let newline = bytes[line_start..].iter().position(|&b| b == b'\n');
+            let newline = find_newline(&bytes[line_start..]);
             let line_end = newline.map_or(bytes.len(), |at| line_start + at);
             let next_start = line_end + 1;
 
@@ -153,6 +153,32 @@ impl StoredIds {
             self.text.get(start..start + span.len as usize).unwrap_or("")
         })
     }
+}
+
+/// Returns the position of the first `\n` in `bytes`. It tests eight bytes at a
+/// time, because a store has millions of short lines and a byte-by-byte search
+/// was a large part of reading it.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // A byte of `equal` is zero where the byte is `\n`. The lowest set bit of
+        // `zero_bytes` marks the first zero byte exactly (higher ones may be false).
+        let equal = u64::from_le_bytes(word) ^ NEWLINES;
+        let zero_bytes = equal.wrapping_sub(ONES) & !equal & HIGH_BITS;
+        if zero_bytes != 0 {
+            return Some(offset + zero_bytes.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&b| b == b'\n').map(|at| offset + at)
 }
 
 enum LineKind {
@@ -258,6 +284,24 @@ mod tests {
         assert_eq!(parsed.iter().collect::<Vec<_>>(), ["a", "b", "ok"]);
         assert_eq!(parsed.skipped_lines, [2, 3]);
         assert_eq!(parsed.unterminated_line, None);
+    }
+
+    #[test]
+    fn find_newline_matches_a_byte_search() {
+        // Bytes next to `\n` in value, or differing from it in one bit, around
+        // every position of the eight-byte words.
+        let fillers = [b'a', 0x09, 0x0b, 0x0e, 0x8a, 0xff, 0x00, 0x01];
+        for len in 0..40 {
+            for filler in fillers {
+                let mut bytes = vec![filler; len];
+                assert_eq!(find_newline(&bytes), None, "len {len}, filler {filler:#x}");
+                for at in (0..len).rev() {
+                    bytes[at] = b'\n';
+                    let expected = bytes.iter().position(|&b| b == b'\n');
+                    assert_eq!(find_newline(&bytes), expected, "len {len}, filler {filler:#x}, at {at}");
+                }
+            }
+        }
     }
 
     #[test]
