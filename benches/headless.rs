@@ -215,7 +215,7 @@ fn bench_large_store(work: &Path) -> (bool, bool) {
     let store = work.join("store-1m.txt");
     let bytes = write_large_store(&store);
     println!(
-        "store of {STORE_IDS} ids ({:.1} MB, {} of them quoted)",
+        "store of 1,000,000 ids ({:.1} MB, {} of them quoted)",
         bytes as f64 / 1e6,
         STORE_IDS / QUOTED_EVERY
     );
