@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use webhook_dedup::core::escape::escape_display;
 use webhook_dedup::core::event::Event;
-use webhook_dedup::core::load::{EventsInput, LoadError, load_events};
+use webhook_dedup::core::load::{EventsInput, LoadError, load_batch};
+use webhook_dedup::core::mapping::{MapError, Mapping};
 use webhook_dedup::core::pipeline::{Dedup, Outcome, run_batch};
 use webhook_dedup::core::report::{StoreNote, push_json_line, push_text_line, summary_line};
 use webhook_dedup::core::store::{Store, StoreError, StoreOptions, StoredIds};
@@ -38,6 +39,15 @@ impl From<LoadError> for Failure {
     }
 }
 
+impl From<MapError> for Failure {
+    fn from(error: MapError) -> Failure {
+        Failure {
+            exit_code: EXIT_USAGE,
+            message: error.to_string(),
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Failure {
         Failure {
@@ -50,9 +60,16 @@ impl From<StoreError> for Failure {
 /// Runs the whole batch and returns the exit status. The events are read and
 /// parsed before the store is opened, so an unusable events file wins.
 pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
+    let mapping = Mapping::new(cli.source, cli.map.iter().flat_map(|arg| arg.0.iter().cloned()))?;
     let input = EventsInput::from_arg(&cli.events);
-    reject_store_as_input(&input, &cli.store)?;
-    let batch = load_events(&input, cli.max_events)?;
+    let batch = load_batch(&input, cli.max_events, &mapping)?;
+    for file in &batch.files {
+        reject_store_as_input(&file.path, &cli.store)?;
+    }
+    for warning in &batch.warnings {
+        eprintln!("webhook-dedup: warning: {warning}");
+    }
+    let batch = batch.events;
 
     let store_name = cli.store.display().to_string();
     let note = |added| {
@@ -71,7 +88,16 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         dry_run: cli.dry_run,
         wait_lock: cli.wait_lock,
     };
-    let (mut store, stored) = Store::open(&cli.store, options)?;
+    let (mut store, stored) = match Store::open(&cli.store, options) {
+        Ok(opened) => opened,
+        Err(error) => {
+            eprintln!(
+                "{}",
+                summary_line(batch.len(), &Default::default(), &store_name, note(0))
+            );
+            return Err(error.into());
+        }
+    };
     warn_about_store_lines(&store_name, &stored);
 
     let mut dedup = Dedup::new(&stored, &batch);
@@ -117,11 +143,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Rejects a store that is the events file itself, which a run would corrupt.
-fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failure> {
-    let EventsInput::File(events) = input else {
-        return Ok(());
-    };
+/// Rejects a store that is an events file itself, which a run would corrupt.
+fn reject_store_as_input(events: &Path, store: &Path) -> Result<(), Failure> {
     let (Ok(events_meta), Ok(store_meta)) = (std::fs::metadata(events), std::fs::metadata(store)) else {
         return Ok(());
     };
@@ -129,8 +152,9 @@ fn reject_store_as_input(input: &EventsInput, store: &Path) -> Result<(), Failur
         return Err(Failure {
             exit_code: EXIT_USAGE,
             message: format!(
-                "the store {} is the events file itself; pass --store with another path",
-                escape_display(&store.display().to_string())
+                "the store {} is the same file as the events file {}; pass --store with another path",
+                escape_display(&store.display().to_string()),
+                escape_display(&events.display().to_string())
             ),
         });
     }
@@ -155,7 +179,11 @@ fn warn_about_store_lines(store_name: &str, stored: &StoredIds) {
             "webhook-dedup: warning: store {name}: skipped {} unreadable line{} ({}): not valid UTF-8, or not a valid JSON string; fix or remove {}",
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" },
-            format_args!("line {}", numbers.join(", ")),
+            format_args!(
+                "{} {}",
+                if skipped.len() == 1 { "line" } else { "lines" },
+                numbers.join(", ")
+            ),
             if skipped.len() == 1 { "it" } else { "them" },
         );
     }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
+use webhook_dedup::core::mapping::{FieldMap, Source, parse_map_value};
 
 /// Largest `--wait-lock` accepted, in seconds (one day).
 const MAX_WAIT_LOCK_SECONDS: f64 = 86_400.0;
@@ -19,7 +21,7 @@ const MAX_WAIT_LOCK_SECONDS: f64 = 86_400.0;
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub struct Cli {
-    /// Events file (JSON array, JSON Lines or concatenated JSON values), or `-` for standard input
+    /// Events file (JSON array, JSON Lines or concatenated JSON values), a directory of *.json and *.jsonl files, or `-` for standard input
     #[arg(value_name = "EVENTS")]
     pub events: PathBuf,
 
@@ -46,7 +48,19 @@ pub struct Cli {
     /// How long to wait for another process's lock on the store, in seconds (decimals allowed)
     #[arg(long, value_name = "SECONDS", default_value = "0", value_parser = parse_wait_lock)]
     pub wait_lock: Duration,
+
+    /// The shape of the events: the provider whose export or capture they are
+    #[arg(long, value_name = "SOURCE", default_value = "events", value_parser = source_parser())]
+    pub source: Source,
+
+    /// Read a field at a JSON Pointer instead of where the source puts it. FIELD is event_id, event_type, timestamp or payload, and an empty pointer means the whole object. Repeatable, and one value may contain several pairs separated by commas
+    #[arg(long, value_name = "FIELD=POINTER", value_parser = parse_map)]
+    pub map: Vec<MapArg>,
 }
+
+/// The pairs of one `--map` value.
+#[derive(Debug, Clone)]
+pub struct MapArg(pub Vec<FieldMap>);
 
 /// Headless output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +79,15 @@ fn parse_wait_lock(text: &str) -> Result<Duration, String> {
         return Err(format!("{text} is outside 0 to {MAX_WAIT_LOCK_SECONDS} seconds"));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+fn source_parser() -> impl TypedValueParser<Value = Source> {
+    let values = Source::ALL.map(|source| PossibleValue::new(source.name()).help(source.summary()));
+    PossibleValuesParser::new(values).map(|name| Source::from_name(&name).expect("clap accepts only listed names"))
+}
+
+fn parse_map(text: &str) -> Result<MapArg, String> {
+    parse_map_value(text).map(MapArg).map_err(|error| error.to_string())
 }
 
 fn main() -> ExitCode {

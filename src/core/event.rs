@@ -29,7 +29,11 @@ pub struct Event {
     pub timestamp: Option<String>,
     /// The payload value when present, whatever its type.
     pub payload: Option<Value>,
-    /// The value as read when it is not an object; `None` for objects.
+    /// The value as read, for display beside the mapped fields. It is kept when
+    /// the value is not an object, and when a `--source` or `--map` mapping read
+    /// the fields: then it is the whole provider object (a Stripe event, a GitHub
+    /// delivery, a captured request with its body as received). `None` for
+    /// objects in the events shape, whose fields are the object.
     pub original: Option<Value>,
     /// Why the event is malformed, in the exact reason text; `None` when valid.
     pub malformed: Option<String>,

@@ -1,12 +1,16 @@
 //! Loading a batch: reading the events file and parsing it as a stream of JSON
 //! values.
 
+use std::fmt;
 use std::io::{self, Read};
+use std::ops::Range;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::core::escape::escape_display;
 use crate::core::event::Event;
-use crate::core::parse::EventsTopLevel;
+use crate::core::mapping::Mapping;
+use crate::core::parse::{EventsTopLevel, TopLevel};
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
@@ -54,33 +58,222 @@ pub enum LoadError {
     },
 
     #[error(
-        "events file {name} holds more than {max} events; nothing was processed, so pass a larger --max-events to accept the batch"
+        "events file {name} is not valid UTF-8 at line {line}, byte column {column} (byte 0x{byte:02x}); convert it to UTF-8 and run again, nothing was processed"
+    )]
+    NotUtf8 {
+        name: String,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+
+    #[error(
+        "events file {name} holds more than {max} {noun}; nothing was processed, so pass a larger --max-events to accept the batch",
+        noun = if *.max == 1 { "event" } else { "events" }
     )]
     TooManyEvents { name: String, max: usize },
+
+    #[error("cannot read events directory {name}: {source}; check the path and its permissions")]
+    ReadDirectory { name: String, source: io::Error },
+
+    #[error(
+        "{file}:{line}:{column}: events file is not valid JSON: {detail}; fix the file and run again, nothing in the directory was processed"
+    )]
+    JsonInDirectory {
+        file: String,
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+
+    #[error(
+        "events directory {name} holds more than {max} events in its files; nothing was processed, so pass a larger --max-events to accept the batch"
+    )]
+    TooManyEventsInDirectory { name: String, max: usize },
 }
 
-/// Reads and parses a whole batch. At most `max_events` events are accepted.
+/// A batch as loaded, with where its events came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub events: Vec<Event>,
+    /// The files read, in order, with the indexes of the events each gave:
+    /// the events file itself, or the files of a directory. Empty for standard
+    /// input.
+    pub files: Vec<BatchFile>,
+    /// Warnings for the caller to show. None of them stopped the load.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// One file of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchFile {
+    pub path: PathBuf,
+    pub events: Range<usize>,
+}
+
+impl Batch {
+    /// Returns the file that gave the event at `index`, if the batch came from files.
+    pub fn file_of(&self, index: usize) -> Option<&Path> {
+        self.files
+            .iter()
+            .find(|file| file.events.contains(&index))
+            .map(|file| file.path.as_path())
+    }
+}
+
+/// Something about a directory batch that does not stop the run but deserves a
+/// warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadWarning {
+    /// The directory has no `*.json` or `*.jsonl` file, so the batch is empty.
+    NoEventFiles { directory: PathBuf },
+    /// A `*.json` or `*.jsonl` entry that is not a regular file (a directory,
+    /// a FIFO) was left out.
+    NotAFile { path: PathBuf },
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadWarning::NoEventFiles { directory } => write!(
+                f,
+                "events directory {} contains no *.json or *.jsonl file, so the batch is empty; check the path, or name the files *.json or *.jsonl",
+                display_path(directory)
+            ),
+            LoadWarning::NotAFile { path } => write!(
+                f,
+                "skipped {}: not a regular file, and directories are not read recursively",
+                display_path(path)
+            ),
+        }
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    escape_display(&path.display().to_string()).into_owned()
+}
+
+/// Reads and parses a whole batch in the events shape. At most `max_events`
+/// events are accepted.
 pub fn load_events(input: &EventsInput, max_events: usize) -> Result<Vec<Event>, LoadError> {
+    load_batch(input, max_events, &Mapping::default()).map(|batch| batch.events)
+}
+
+/// Reads and parses a whole batch, mapping each value with `mapping`.
+///
+/// The input is an events file, standard input, or a directory. A directory
+/// contributes its `*.json` and `*.jsonl` files in byte order of their names
+/// (names matched case-sensitively, dotfiles left out, no recursion, symlinks
+/// followed). Indexes and `max_events` count across its files. Any error leaves
+/// nothing loaded.
+pub fn load_batch(input: &EventsInput, max_events: usize, mapping: &Mapping) -> Result<Batch, LoadError> {
     let name = input.display_name();
     let read_error = |source| LoadError::Read {
         name: name.clone(),
         source,
     };
+    let mut batch = Batch::default();
     let bytes = match input {
         EventsInput::Stdin => {
             let mut bytes = Vec::new();
             io::stdin().lock().read_to_end(&mut bytes).map_err(read_error)?;
             bytes
         }
-        EventsInput::File(path) => std::fs::read(path).map_err(read_error)?,
+        EventsInput::File(path) => {
+            if std::fs::metadata(path).is_ok_and(|meta| meta.is_dir()) {
+                load_directory(path, max_events, mapping, &mut batch)?;
+                return Ok(batch);
+            }
+            std::fs::read(path).map_err(read_error)?
+        }
     };
-    parse_events(&bytes, max_events).map_err(|failure| failure.into_error(name))
+    parse_events_into(&bytes, max_events, mapping, &mut batch.events).map_err(|failure| failure.into_error(name))?;
+    if let EventsInput::File(path) = input {
+        batch.files.push(BatchFile {
+            path: path.clone(),
+            events: 0..batch.events.len(),
+        });
+    }
+    Ok(batch)
+}
+
+fn load_directory(directory: &Path, max_events: usize, mapping: &Mapping, batch: &mut Batch) -> Result<(), LoadError> {
+    let dir_name = display_path(directory);
+    let paths = event_files(directory, &mut batch.warnings).map_err(|source| LoadError::ReadDirectory {
+        name: dir_name.clone(),
+        source,
+    })?;
+    if paths.is_empty() {
+        batch.warnings.push(LoadWarning::NoEventFiles {
+            directory: directory.to_owned(),
+        });
+    }
+
+    for path in paths {
+        let file_name = display_path(&path);
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Read {
+            name: file_name.clone(),
+            source,
+        })?;
+        let first = batch.events.len();
+        parse_events_into(&bytes, max_events, mapping, &mut batch.events).map_err(|failure| match failure {
+            ParseFailure::Json { line, column, detail } => LoadError::JsonInDirectory {
+                file: file_name,
+                line,
+                column,
+                detail,
+            },
+            ParseFailure::NotUtf8 { line, column, byte } => LoadError::JsonInDirectory {
+                file: file_name,
+                line,
+                column,
+                detail: format!("byte 0x{byte:02x} is not valid UTF-8, so convert the file to UTF-8"),
+            },
+            ParseFailure::TooManyEvents { max } => LoadError::TooManyEventsInDirectory {
+                name: dir_name.clone(),
+                max,
+            },
+        })?;
+        batch.files.push(BatchFile {
+            path,
+            events: first..batch.events.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Lists the event files of a directory in byte order of their names. Entries
+/// that match but are not regular files once symlinks are followed are left
+/// out with a warning. A symlink that leads nowhere is kept, so that reading it
+/// fails with its name instead of losing its events unnoticed.
+fn event_files(directory: &Path, warnings: &mut Vec<LoadWarning>) -> io::Result<Vec<PathBuf>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(directory)? {
+        let name = entry?.file_name();
+        let bytes = name.as_bytes();
+        let matches = !bytes.starts_with(b".") && (bytes.ends_with(b".json") || bytes.ends_with(b".jsonl"));
+        if matches {
+            names.push(name);
+        }
+    }
+    names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+
+    let mut paths = Vec::with_capacity(names.len());
+    for name in names {
+        let path = directory.join(name);
+        match std::fs::metadata(&path) {
+            Ok(meta) if !meta.is_file() => warnings.push(LoadWarning::NotAFile { path }),
+            _ => paths.push(path),
+        }
+    }
+    Ok(paths)
 }
 
 /// Why a stream of events could not be parsed, before the input is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseFailure {
     Json { line: usize, column: usize, detail: String },
+    NotUtf8 { line: usize, column: usize, byte: u8 },
     TooManyEvents { max: usize },
 }
 
@@ -94,6 +287,12 @@ impl ParseFailure {
                 column,
                 detail,
             },
+            ParseFailure::NotUtf8 { line, column, byte } => LoadError::NotUtf8 {
+                name,
+                line,
+                column,
+                byte,
+            },
             ParseFailure::TooManyEvents { max } => LoadError::TooManyEvents { name, max },
         }
     }
@@ -103,44 +302,88 @@ impl ParseFailure {
 /// holding JSON values separated by white space. A top-level array contributes
 /// each of its elements, any other value is one event.
 pub fn parse_events(bytes: &[u8], max_events: usize) -> Result<Vec<Event>, ParseFailure> {
+    let mut events = Vec::new();
+    parse_events_into(bytes, max_events, &Mapping::default(), &mut events)?;
+    Ok(events)
+}
+
+/// Parses the bytes of one events file as [`parse_events`] does, mapping each
+/// value with `mapping`, and appends the events to `events`. Indexes continue
+/// from `events.len()`, and `max_events` counts the events already there.
+pub fn parse_events_into(
+    bytes: &[u8],
+    max_events: usize,
+    mapping: &Mapping,
+    events: &mut Vec<Event>,
+) -> Result<(), ParseFailure> {
     let (body, bom_len) = match bytes.strip_prefix(BYTE_ORDER_MARK) {
         Some(body) => (body, BYTE_ORDER_MARK.len()),
         None => (bytes, 0),
     };
 
-    // A file that is valid UTF-8 as a whole, as nearly every one is, is checked
-    // once here instead of string by string in the parser. Any other file goes
-    // to the byte parser, which finds and places the error.
-    match std::str::from_utf8(body) {
-        Ok(text) => read_stream(serde_json::Deserializer::from_str(text), max_events, bom_len),
-        Err(_) => read_stream(serde_json::Deserializer::from_slice(body), max_events, bom_len),
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.valid_up_to();
+            let line_start = body[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |newline| newline + 1);
+            let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
+            let column = at - line_start + 1 + if line == 1 { bom_len } else { 0 };
+            return Err(ParseFailure::NotUtf8 {
+                line,
+                column,
+                byte: body[at],
+            });
+        }
+    };
+
+    // The whole text is valid UTF-8, so it is parsed as a str, which spares the
+    // parser checking every string again.
+    if mapping.is_identity() {
+        return read_events_shape(text, max_events, bom_len, events);
     }
+    let mut values = Vec::new();
+    for top_level in serde_json::Deserializer::from_str(text).into_iter::<TopLevel>() {
+        values.clear();
+        match top_level {
+            Ok(TopLevel::Elements(elements)) => {
+                for element in elements {
+                    mapping.expand(element, &mut values);
+                }
+            }
+            Ok(TopLevel::Single(value)) => mapping.expand(value, &mut values),
+            Err(error) => return Err(json_failure(&error, bom_len)),
+        }
+        if events.len() + values.len() > max_events {
+            return Err(ParseFailure::TooManyEvents { max: max_events });
+        }
+        for value in values.drain(..) {
+            events.push(mapping.event(events.len(), value));
+        }
+    }
+    Ok(())
 }
 
-/// Reads the events of a stream of JSON values, numbering them across values.
-/// `bom_len` is the length of the byte-order mark that preceded the stream.
-fn read_stream<'de, R: serde_json::de::Read<'de>>(
-    deserializer: serde_json::Deserializer<R>,
+/// Reads a stream in the events shape straight into events, as the identity
+/// mapping would map it but without building a map of each event object.
+/// Indexes continue from `events.len()`, and `max_events` counts the events
+/// already there.
+fn read_events_shape(
+    text: &str,
     max_events: usize,
     bom_len: usize,
-) -> Result<Vec<Event>, ParseFailure> {
-    let mut events = Vec::new();
-    for top_level in deserializer.into_iter::<EventsTopLevel>() {
+    events: &mut Vec<Event>,
+) -> Result<(), ParseFailure> {
+    for top_level in serde_json::Deserializer::from_str(text).into_iter::<EventsTopLevel>() {
         let start = events.len();
         match top_level {
             // Most files are one array: take its vector instead of copying it.
-            Ok(EventsTopLevel::Elements(elements)) if events.is_empty() => events = elements,
+            Ok(EventsTopLevel::Elements(elements)) if events.is_empty() => *events = elements,
             Ok(EventsTopLevel::Elements(elements)) => events.extend(elements),
             Ok(EventsTopLevel::Single(event)) => events.push(event),
-            Err(error) => {
-                // Columns count bytes of the file, byte-order mark included.
-                let column = error.column() + if error.line() == 1 { bom_len } else { 0 };
-                return Err(ParseFailure::Json {
-                    line: error.line(),
-                    column,
-                    detail: describe_json_error(&error),
-                });
-            }
+            Err(error) => return Err(json_failure(&error, bom_len)),
         }
         if events.len() > max_events {
             return Err(ParseFailure::TooManyEvents { max: max_events });
@@ -149,7 +392,18 @@ fn read_stream<'de, R: serde_json::de::Read<'de>>(
             event.index = index;
         }
     }
-    Ok(events)
+    Ok(())
+}
+
+/// Places a serde_json error in the file: columns count bytes of the file,
+/// byte-order mark included.
+fn json_failure(error: &serde_json::Error, bom_len: usize) -> ParseFailure {
+    let column = error.column() + if error.line() == 1 { bom_len } else { 0 };
+    ParseFailure::Json {
+        line: error.line(),
+        column,
+        detail: describe_json_error(error),
+    }
 }
 
 /// Describes a serde_json error without its position, naming the two limits
@@ -209,22 +463,65 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_placed_by_line_and_column() {
-        let failure = parse_events(b"[\n  {\"event_id\": \"a\xffb\"}\n]", 10).unwrap_err();
-        let ParseFailure::Json { line, column, detail } = failure else {
-            panic!("{failure:?}")
-        };
-        assert_eq!((line, column), (2, 18));
-        assert!(detail.contains("unicode"), "{detail}");
-    }
-
-    #[test]
     fn bom_counts_in_the_column() {
         let failure = parse_events("\u{feff}{x}".as_bytes(), 10).unwrap_err();
         let ParseFailure::Json { line, column, .. } = failure else {
             panic!("{failure:?}")
         };
         assert_eq!((line, column), (1, 5));
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_position() {
+        let failure = parse_events(b"[\n{\"a\": \"\xc3\x28\"}]", 10).unwrap_err();
+        assert_eq!(
+            failure,
+            ParseFailure::NotUtf8 {
+                line: 2,
+                column: 8,
+                byte: 0xc3
+            }
+        );
+    }
+
+    #[test]
+    fn parse_into_continues_indexes() {
+        let mut events = parse_events(b"{} {}", 10).unwrap();
+        parse_events_into(b"[{}]", 3, &Mapping::default(), &mut events).unwrap();
+        let indexes: Vec<usize> = events.iter().map(|e| e.index).collect();
+        assert_eq!(indexes, [0, 1, 2]);
+        assert_eq!(
+            parse_events_into(b"{}", 3, &Mapping::default(), &mut events),
+            Err(ParseFailure::TooManyEvents { max: 3 })
+        );
+    }
+
+    #[test]
+    fn stripe_list_elements_are_events() {
+        let mapping = Mapping::new(crate::core::mapping::Source::Stripe, []).unwrap();
+        let text = br#"{"object": "list", "data": [{"id": "a"}, {"id": "b"}]} [{"id": "c"}]"#;
+        let mut events = Vec::new();
+        parse_events_into(text, 10, &mapping, &mut events).unwrap();
+        let ids: Vec<Option<&str>> = events.iter().map(|e| e.event_id.as_deref()).collect();
+        assert_eq!(ids, [Some("a"), Some("b"), Some("c")]);
+        assert_eq!(
+            parse_events_into(text, 4, &mapping, &mut events),
+            Err(ParseFailure::TooManyEvents { max: 4 })
+        );
+    }
+
+    #[test]
+    fn directory_batch_knows_the_file_of_each_event() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join("a.json"), "[{}, {}]").unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), "{}").unwrap();
+        let input = EventsInput::File(dir.path().to_owned());
+        let batch = load_batch(&input, 10, &Mapping::default()).unwrap();
+
+        assert_eq!(batch.file_of(1), Some(dir.path().join("a.json").as_path()));
+        assert_eq!(batch.file_of(2), Some(dir.path().join("b.jsonl").as_path()));
+        assert_eq!(batch.file_of(3), None);
+        assert!(batch.warnings.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod escape;
 pub mod event;
 pub mod load;
+pub mod mapping;
 pub mod parse;
 pub mod pipeline;
 pub mod report;

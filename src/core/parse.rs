@@ -24,7 +24,7 @@ pub struct ParsedValue {
 /// What one top-level value of the stream contributes: a top-level array gives
 /// each of its elements, any other value is one event. This reading keeps every
 /// value whole, whatever its shape; `EventsTopLevel` reads the events shape faster.
-pub enum TopLevel {
+pub(crate) enum TopLevel {
     Elements(Vec<ParsedValue>),
     Single(ParsedValue),
 }
@@ -96,6 +96,20 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
     fn visit_unit<E: de::Error>(self) -> Result<TopLevel, E> {
         Ok(single(Value::Null))
     }
+}
+
+/// Parses one JSON text that must hold exactly one value, recording repeated keys
+/// as [`ParsedValue`] does. Used for a request body captured as a string.
+pub(crate) fn parse_single(text: &str) -> Result<ParsedValue, serde_json::Error> {
+    let mut repeated_keys = Vec::new();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = ValueSeed {
+        path: &Path::Root,
+        repeated_keys: &mut repeated_keys,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(ParsedValue { value, repeated_keys })
 }
 
 fn single(value: Value) -> TopLevel {
@@ -263,6 +277,15 @@ mod tests {
             vec!["/x/a~1b/0/k".to_owned(), "/event_id".to_owned()]
         );
         assert_eq!(values[0].value["event_id"], "b");
+    }
+
+    #[test]
+    fn single_text_records_repeats_and_rejects_trailing_values() {
+        let parsed = parse_single(r#"{"type": "a", "type": "b"}"#).unwrap();
+        assert_eq!(parsed.repeated_keys, vec!["/type".to_owned()]);
+        assert_eq!(parsed.value["type"], "b");
+        assert!(parse_single("{} {}").is_err());
+        assert!(parse_single("not json").is_err());
     }
 
     #[test]

@@ -7,8 +7,14 @@ use std::io;
 use crate::core::event::Event;
 use crate::core::store::{Appended, Store, StoreError, StoredIds, push_store_line};
 
-/// Bytes of store lines collected before a headless run writes them in one call.
-const GROUP_COMMIT_BYTES: usize = 64 * 1024;
+/// Size of the file pages that a headless run keeps each write within.
+///
+/// Linux copies a `write(2)` to a regular file page by page and checks for a
+/// fatal signal before each page, so a SIGKILL can leave a multi-page write cut
+/// at a page boundary, mid-line. A write that stays within one page lands whole
+/// or not at all. Only a line that itself straddles a boundary is written
+/// across one, which leaves a window of one short copy.
+const STORE_PAGE_BYTES: u64 = 4096;
 
 /// Where a duplicate's id was first seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,10 +149,11 @@ pub enum RunError {
 /// order. Returns the counts of the outcomes reported, and the error that ended
 /// the run early, if any.
 ///
-/// Ids are written in groups (one `write` per group), and the reports of a group
-/// follow its write, so no report claims an id that is not in the store. When a
-/// write fails, the events whose lines made it whole are reported and the run
-/// stops at the first one whose line did not.
+/// Ids are written in groups (one `write` per group, each within one file page
+/// where the lines allow), and the reports of a group follow its write, so no
+/// report claims an id that is not in the store. When a write fails, the events
+/// whose lines made it whole are reported and the run stops at the first one
+/// whose line did not.
 pub fn run_batch<F>(
     batch: &[Event],
     dedup: &mut Dedup<'_>,
@@ -158,15 +165,25 @@ where
 {
     let mut counts = Counts::default();
     let mut group = Group::default();
+    let mut line = String::new();
 
     for event in batch {
         let outcome = dedup.classify(event, batch);
-        group.push(event, outcome);
-        if group.lines.len() >= GROUP_COMMIT_BYTES
+        line.clear();
+        if let (Outcome::Processed, Some(id)) = (outcome, event.event_id.as_deref()) {
+            push_store_line(&mut line, id);
+        }
+
+        // The group's write would span from the file's end to this line's end.
+        let line_end = store.append_offset() + (group.lines.len() + line.len()) as u64;
+        let crosses_page = !line.is_empty() && store.len() / STORE_PAGE_BYTES != (line_end - 1) / STORE_PAGE_BYTES;
+        if crosses_page
+            && !group.lines.is_empty()
             && let Err(error) = group.commit(batch, dedup, store, &mut counts, &mut report)
         {
             return (counts, Some(error));
         }
+        group.push(event.index, outcome, &line);
     }
     let error = group.commit(batch, dedup, store, &mut counts, &mut report).err();
     (counts, error)
@@ -182,15 +199,11 @@ struct Group {
 }
 
 impl Group {
-    fn push(&mut self, event: &Event, outcome: Outcome) {
-        let line_end = match (&outcome, event.event_id.as_deref()) {
-            (Outcome::Processed, Some(id)) => {
-                push_store_line(&mut self.lines, id);
-                Some(self.lines.len())
-            }
-            _ => None,
-        };
-        self.pending.push((event.index, outcome, line_end));
+    /// Adds an outcome and, for a processed event, its store line.
+    fn push(&mut self, index: usize, outcome: Outcome, line: &str) {
+        self.lines.push_str(line);
+        let line_end = (!line.is_empty()).then_some(self.lines.len());
+        self.pending.push((index, outcome, line_end));
     }
 
     fn commit<F>(
@@ -375,15 +388,164 @@ impl<'s> Replay<'s> {
 mod tests {
     use super::*;
     use crate::core::load::parse_events;
+    use crate::core::store::StoreOptions;
 
-    fn batch(text: &str) -> Vec<Event> {
+    const VALID: &str = r#""event_type": "t", "timestamp": "2024-01-01T00:00:00Z", "payload": {}"#;
+
+    fn batch(ids: &[Option<&str>]) -> Vec<Event> {
+        let text: String = ids
+            .iter()
+            .map(|id| match id {
+                Some(id) => format!("{{\"event_id\": \"{id}\", {VALID}}}\n"),
+                None => "{\"event_id\": \"m\"}\n".to_owned(),
+            })
+            .collect();
         parse_events(text.as_bytes(), 100).unwrap()
     }
 
-    fn event(id: &str, amount: u32) -> String {
+    #[test]
+    fn run_batch_writes_stay_within_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        // No final newline, so the first write starts with the added `\n`.
+        std::fs::write(&path, "old").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        let ids: Vec<String> = (0..3000)
+            .map(|i| format!("evt_{i:0width$}", width = 3 + i % 17))
+            .collect();
+        let text: String = ids
+            .iter()
+            .map(|id| format!("{{\"event_id\": \"{id}\", {VALID}}}\n"))
+            .collect();
+        let events = parse_events(text.as_bytes(), 3000).unwrap();
+        let mut dedup = Dedup::new(&stored, &events);
+        let mut write_ends = vec![3];
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |_, _| {
+            let len = std::fs::metadata(&path)?.len();
+            if write_ends.last() != Some(&len) {
+                write_ends.push(len);
+            }
+            Ok(())
+        });
+
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(counts.processed, 3000);
+        let contents = std::fs::read(&path).unwrap();
+        assert!(write_ends.len() > 10, "{write_ends:?}");
+        for pair in write_ends.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            let same_page = start / STORE_PAGE_BYTES == (end - 1) / STORE_PAGE_BYTES;
+            let written = &contents[start as usize..end as usize];
+            let one_line = written.iter().filter(|&&b| b == b'\n').count() == 1 + usize::from(start == 3);
+            assert!(
+                same_page || one_line,
+                "write {start}..{end} crosses a page with several lines"
+            );
+        }
+    }
+
+    #[test]
+    fn run_batch_reports_each_event_after_its_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        let events = batch(&[Some("a"), Some("old"), None, Some("a"), Some("b")]);
+        let mut dedup = Dedup::new(&stored, &events);
+        let mut seen = Vec::new();
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
+            let text = std::fs::read_to_string(&path)?;
+            if let (Outcome::Processed, Some(id)) = (outcome, event.event_id.as_deref()) {
+                assert!(
+                    text.lines().any(|line| line == id),
+                    "{id} reported before it was stored"
+                );
+            }
+            seen.push((event.index, *outcome));
+            Ok(())
+        });
+
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\na\nb\n");
+        let duplicate_of_a = Outcome::Duplicate {
+            first_seen: FirstSeen::Index(0),
+            payload_differs: Some(false),
+        };
+        let previous_run = Outcome::Duplicate {
+            first_seen: FirstSeen::PreviousRun,
+            payload_differs: None,
+        };
+        assert_eq!(
+            seen,
+            [
+                (0, Outcome::Processed),
+                (1, previous_run),
+                (2, Outcome::Malformed),
+                (3, duplicate_of_a),
+                (4, Outcome::Processed),
+            ]
+        );
+        assert_eq!(
+            counts,
+            Counts {
+                processed: 2,
+                duplicates: 2,
+                malformed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn run_batch_stops_at_unwritten_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
+        // Replacing the file makes every write of this run fail, with nothing written.
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "old\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        let events = batch(&[None, Some("old"), Some("new"), Some("new"), None]);
+        let mut dedup = Dedup::new(&stored, &events);
+        let mut seen = Vec::new();
+
+        let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
+            seen.push((event.index, *outcome));
+            Ok(())
+        });
+
+        assert!(
+            matches!(error, Some(RunError::Store(StoreError::Replaced { .. }))),
+            "{error:?}"
+        );
+        let reported: Vec<usize> = seen.iter().map(|(index, _)| *index).collect();
+        assert_eq!(reported, [0, 1], "events after the unwritten id are not reported");
+        assert_eq!(
+            counts,
+            Counts {
+                processed: 0,
+                duplicates: 1,
+                malformed: 1
+            }
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(
+            dedup.classify(&events[2], &events),
+            Outcome::Processed,
+            "an id that was not written is not claimed"
+        );
+    }
+
+    fn paid_event(id: &str, amount: u32) -> String {
         format!(
             r#"{{"event_id": "{id}", "event_type": "invoice.paid", "timestamp": "2024-01-15T08:00:07Z", "payload": {{"amount": {amount}}}}}"#
         )
+    }
+
+    fn batch_of(lines: &[String]) -> Vec<Event> {
+        parse_events(lines.join("\n").as_bytes(), 100).unwrap()
     }
 
     fn outcomes(stored: &StoredIds, events: &[Event]) -> Vec<Outcome> {
@@ -398,7 +560,11 @@ mod tests {
             push_store_line(&mut store, &format!("evt_{n:04}"));
         }
         let stored = StoredIds::parse(store.into_bytes()).unwrap();
-        let events = batch(&[event("evt_0999", 1), event("evt_new", 1), event("evt_0000", 1)].join("\n"));
+        let events = batch_of(&[
+            paid_event("evt_0999", 1),
+            paid_event("evt_new", 1),
+            paid_event("evt_0000", 1),
+        ]);
 
         let previous_run = Outcome::Duplicate {
             first_seen: FirstSeen::PreviousRun,
@@ -413,7 +579,7 @@ mod tests {
     #[test]
     fn dedup_compares_payloads_of_repeats_in_the_batch() {
         let stored = StoredIds::default();
-        let events = batch(&[event("a", 1), event("a", 1), event("a", 2)].join("\n"));
+        let events = batch_of(&[paid_event("a", 1), paid_event("a", 1), paid_event("a", 2)]);
 
         let repeat = |differs| Outcome::Duplicate {
             first_seen: FirstSeen::Index(0),
@@ -429,7 +595,7 @@ mod tests {
     fn dedup_malformed_event_claims_no_id() {
         let stored = StoredIds::default();
         let malformed = r#"{"event_id": "a", "event_type": "invoice.paid", "payload": {}}"#;
-        let events = batch(&[malformed.to_owned(), event("a", 1)].join("\n"));
+        let events = batch_of(&[malformed.to_owned(), paid_event("a", 1)]);
 
         assert_eq!(outcomes(&stored, &events), [Outcome::Malformed, Outcome::Processed]);
     }
@@ -437,7 +603,7 @@ mod tests {
     #[test]
     fn dedup_release_gives_an_id_back() {
         let stored = StoredIds::default();
-        let events = batch(&[event("a", 1), event("a", 1)].join("\n"));
+        let events = batch_of(&[paid_event("a", 1), paid_event("a", 1)]);
         let mut dedup = Dedup::new(&stored, &events);
 
         assert_eq!(dedup.classify(&events[0], &events), Outcome::Processed);

@@ -176,6 +176,12 @@ impl Store {
         self.len
     }
 
+    /// File offset at which the next appended line will start, after the `\n`
+    /// that [`Store::append`] adds when the file does not end with one.
+    pub fn append_offset(&self) -> u64 {
+        self.len + u64::from(!self.ends_with_newline)
+    }
+
     /// Returns whether the file is empty or missing.
     pub fn is_empty(&self) -> bool {
         self.len == 0
@@ -251,10 +257,11 @@ impl Store {
             }
         }
         self.len = file_len;
-        if keep > 0 {
-            self.ends_with_newline = true;
-        } else if file_len != start {
-            self.ends_with_newline = false;
+        // The file now ends with the last byte of the buffer that is still in it:
+        // a whole line's `\n` after a cut, or the partial line when the cut failed.
+        let in_file = (file_len - start) as usize;
+        if in_file > 0 {
+            self.ends_with_newline = buffer[in_file - 1] == b'\n';
         }
 
         AppendError {
@@ -491,4 +498,287 @@ fn lock(file: &File, path: &Path, options: StoreOptions) -> Result<(), StoreErro
 /// A path as shown in messages, escaped because it may hold control characters.
 fn show(path: &Path) -> String {
     escape_display(&path.display().to_string()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_live(path: &Path) -> Store {
+        Store::open(path, StoreOptions::default()).unwrap().0
+    }
+
+    /// Appends bytes through a second handle, as another writer (or the part of a
+    /// failed write that reached the file) would.
+    fn append_elsewhere(path: &Path, bytes: &[u8]) {
+        OpenOptions::new()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .write_all(bytes)
+            .unwrap();
+    }
+
+    fn write_failure() -> io::Error {
+        io::Error::from_raw_os_error(libc::EFBIG)
+    }
+
+    #[test]
+    fn append_adds_missing_final_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "a").unwrap();
+        let mut store = open_live(&path);
+
+        let appended = store.append(b"b\n").unwrap();
+
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\nb\n");
+        assert!(appended.added_newline);
+        assert_eq!((appended.start, appended.end), (1, 4));
+        assert_eq!(store.len(), 4);
+    }
+
+    #[test]
+    fn undo_append_cuts_back_an_unchanged_append() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "a\n").unwrap();
+        let mut store = open_live(&path);
+        let appended = store.append(b"b\n").unwrap();
+
+        store.undo_append(appended, b"b\n").unwrap();
+
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\n");
+        assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn undo_append_restores_a_missing_final_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "a").unwrap();
+        let mut store = open_live(&path);
+        let appended = store.append(b"b\n").unwrap();
+
+        store.undo_append(appended, b"b\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"a");
+
+        // The store records that the file lacks its final newline again, so ids never run together.
+        store.append(b"c\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\nc\n");
+    }
+
+    #[test]
+    fn undo_append_refuses_when_the_file_grew() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        let mut store = open_live(&path);
+        let appended = store.append(b"b\n").unwrap();
+        append_elsewhere(&path, b"other\n");
+
+        let error = store.undo_append(appended, b"b\n").unwrap_err();
+
+        assert!(
+            matches!(&error, StoreError::ChangedOutside { detail, .. } if detail.contains("length is 8 bytes, expected 2")),
+            "{error:?}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"b\nother\n");
+    }
+
+    #[test]
+    fn undo_append_refuses_when_its_line_was_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "a\n").unwrap();
+        let mut store = open_live(&path);
+        let appended = store.append(b"b\n").unwrap();
+        std::fs::write(&path, "a\nc\n").unwrap();
+
+        let error = store.undo_append(appended, b"b\n").unwrap_err();
+
+        assert!(
+            matches!(&error, StoreError::ChangedOutside { detail, .. } if detail.contains("not the one this step wrote")),
+            "{error:?}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\nc\n");
+    }
+
+    #[test]
+    fn undo_append_refuses_a_replaced_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        let mut store = open_live(&path);
+        let appended = store.append(b"b\n").unwrap();
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "b\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+
+        let error = store.undo_append(appended, b"b\n").unwrap_err();
+
+        assert!(matches!(error, StoreError::Replaced { .. }), "{error:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"b\n");
+    }
+
+    #[test]
+    fn append_refuses_a_replaced_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        let mut store = open_live(&path);
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "x\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+
+        let failure = store.append(b"b\n").unwrap_err();
+
+        assert!(
+            matches!(failure.error, StoreError::Replaced { .. }),
+            "{:?}",
+            failure.error
+        );
+        assert_eq!(failure.complete_bytes, 0);
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\n");
+    }
+
+    #[test]
+    fn partial_write_cuts_partial_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x\n").unwrap();
+        let mut store = open_live(&path);
+        let lines = b"evt-1\nevt-2\n";
+        append_elsewhere(&path, &lines[..8]);
+
+        let failure = store.cut_partial_write(2, lines, 8, write_failure());
+
+        assert_eq!(failure.complete_bytes, 6);
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-1\n");
+        assert_eq!(store.len(), 8);
+        store.append(b"evt-2\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-1\nevt-2\n");
+    }
+
+    #[test]
+    fn partial_first_line_restores_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x\n").unwrap();
+        let mut store = open_live(&path);
+        append_elsewhere(&path, b"evt");
+
+        let failure = store.cut_partial_write(2, b"evt-1\n", 3, write_failure());
+
+        assert_eq!(failure.complete_bytes, 0);
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\n");
+        assert_eq!(store.len(), 2);
+    }
+
+    #[test]
+    fn partial_write_after_added_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x").unwrap();
+        let mut store = open_live(&path);
+        let buffer = b"\nevt-1\nevt-2\n";
+        append_elsewhere(&path, &buffer[..9]);
+
+        let failure = store.cut_partial_write(1, buffer, 9, write_failure());
+
+        assert_eq!(failure.complete_bytes, 6, "the added newline is not part of the lines");
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-1\n");
+        store.append(b"evt-2\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-1\nevt-2\n");
+    }
+
+    #[test]
+    fn partial_write_cuts_lone_added_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x").unwrap();
+        let mut store = open_live(&path);
+        append_elsewhere(&path, b"\ne");
+
+        let failure = store.cut_partial_write(1, b"\nevt-1\n", 2, write_failure());
+
+        assert_eq!(failure.complete_bytes, 0);
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        store.append(b"evt-2\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x\nevt-2\n");
+    }
+
+    /// Linux's append-only inode flag, as `chattr +a` sets it.
+    const FS_APPEND_FL: libc::c_int = 0x20;
+
+    /// An append-only mark on a file, removed again when dropped, so that cutting
+    /// the file back fails while appends still work. Setting it needs root.
+    struct AppendOnly {
+        file: File,
+        flags: libc::c_int,
+    }
+
+    impl AppendOnly {
+        fn set(path: &Path) -> AppendOnly {
+            use std::os::fd::AsRawFd;
+            let file = File::open(path).unwrap();
+            let mut flags: libc::c_int = 0;
+            // SAFETY: both calls pass a pointer to a live c_int, as these requests expect.
+            unsafe {
+                assert_eq!(libc::ioctl(file.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags), 0);
+                let marked = flags | FS_APPEND_FL;
+                let set = libc::ioctl(file.as_raw_fd(), libc::FS_IOC_SETFLAGS, &marked);
+                assert_eq!(
+                    set,
+                    0,
+                    "cannot mark {} append-only: {}",
+                    path.display(),
+                    io::Error::last_os_error()
+                );
+            }
+            AppendOnly { file, flags }
+        }
+    }
+
+    impl Drop for AppendOnly {
+        fn drop(&mut self) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: the call passes a pointer to a live c_int, as the request expects.
+            unsafe { libc::ioctl(self.file.as_raw_fd(), libc::FS_IOC_SETFLAGS, &self.flags) };
+        }
+    }
+
+    #[test]
+    fn failed_cut_leaves_no_merged_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "x\n").unwrap();
+        let mut store = open_live(&path);
+        let lines = b"evt-1\nevt-2\n";
+        append_elsewhere(&path, &lines[..8]);
+        let append_only = AppendOnly::set(&path);
+
+        let failure = store.cut_partial_write(2, lines, 8, write_failure());
+        store.append(b"evt-3\n").unwrap();
+        drop(append_only);
+
+        assert_eq!(failure.complete_bytes, 6);
+        let message = failure.error.to_string();
+        assert!(message.contains("cutting off the partial line failed too"), "{message}");
+        // The piece that could not be cut off stays on a line of its own.
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "x\nevt-1\nev\nevt-3\n");
+    }
+
+    #[test]
+    fn write_error_names_the_store_and_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        let mut store = open_live(&path);
+
+        let failure = store.cut_partial_write(0, b"a\n", 0, write_failure());
+
+        let message = failure.error.to_string();
+        assert!(
+            message.contains(&format!("cannot write store {}", path.display())),
+            "{message}"
+        );
+        assert!(message.contains("File too large"), "{message}");
+    }
 }
