@@ -25,11 +25,18 @@ pub fn is_escaped(c: char) -> bool {
     )
 }
 
+/// Returns whether every byte of `text` is printable ASCII (space to `~`). None
+/// of those characters is escaped, so such text can be copied whole instead of
+/// being looked at one character at a time, which matters for large batches.
+pub(crate) fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
 /// Returns `text` with every character of [`is_escaped`] replaced: tab, line feed
 /// and carriage return by `\t`, `\n`, `\r`, any other by `\u{…}` in lower-case hex.
 /// Borrows when nothing needs escaping.
 pub fn escape_display(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_escaped) {
+    if is_printable_ascii(text) || !text.chars().any(is_escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -39,6 +46,10 @@ pub fn escape_display(text: &str) -> Cow<'_, str> {
 
 /// Appends `text` to `out`, escaped as [`escape_display`] describes.
 pub fn push_display(out: &mut String, text: &str) {
+    if is_printable_ascii(text) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '\t' => out.push_str("\\t"),
@@ -59,6 +70,11 @@ pub fn push_display(out: &mut String, text: &str) {
 /// control character reaches the output.
 pub fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
+    if is_printable_ascii(text) && !text.contains(['"', '\\']) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -103,6 +119,28 @@ mod tests {
             escape_display("\u{61c}\u{200e}\u{200f}\u{202a}\u{202e}\u{2066}\u{2069}"),
             "\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{202e}\\u{2066}\\u{2069}"
         );
+    }
+
+    #[test]
+    fn printable_ascii_is_copied_whole() {
+        let printable: String = (b' '..=b'~').map(char::from).collect();
+        assert_eq!(escape_display(&printable), printable);
+        let mut out = String::new();
+        push_display(&mut out, &printable);
+        assert_eq!(out, printable);
+        assert!(!is_printable_ascii("a\u{1f}"));
+        assert!(!is_printable_ascii("a\u{7f}"));
+        assert!(!is_printable_ascii("é"));
+    }
+
+    #[test]
+    fn json_string_of_printable_ascii_escapes_quote_and_backslash() {
+        let mut out = String::new();
+        push_json_string(&mut out, "evt_1");
+        assert_eq!(out, "\"evt_1\"");
+        out.clear();
+        push_json_string(&mut out, "a\"b\\c");
+        assert_eq!(out, "\"a\\\"b\\\\c\"");
     }
 
     #[test]

@@ -44,15 +44,7 @@ impl Event {
     pub fn from_parsed(index: usize, parsed: ParsedValue) -> Event {
         let ParsedValue { value, repeated_keys } = parsed;
         let Value::Object(mut object) = value else {
-            return Event {
-                index,
-                event_id: None,
-                event_type: None,
-                timestamp: None,
-                payload: None,
-                original: Some(value),
-                malformed: Some("event is not a JSON object".to_owned()),
-            };
+            return Event::not_an_object(index, value);
         };
 
         let repeated = FIELD_NAMES.iter().find(|name| {
@@ -66,8 +58,20 @@ impl Event {
             timestamp: take_field(&mut object, "timestamp"),
             payload: take_field(&mut object, "payload"),
         };
-        let first_problem = repeated.map(|name| format!("field {name} appears more than once"));
-        fields.into_event(index, first_problem)
+        fields.into_event(index, repeated.map(|name| repeated_field_reason(name)))
+    }
+
+    /// Builds the malformed event for a value of the stream that is not an object.
+    pub(crate) fn not_an_object(index: usize, value: Value) -> Event {
+        Event {
+            index,
+            event_id: None,
+            event_type: None,
+            timestamp: None,
+            payload: None,
+            original: Some(value),
+            malformed: Some("event is not a JSON object".to_owned()),
+        }
     }
 
     /// Returns whether the event passed validation.
@@ -80,7 +84,17 @@ impl Event {
 pub(crate) type Found = Result<Value, String>;
 
 fn take_field(object: &mut Map<String, Value>, name: &str) -> Found {
-    object.remove(name).ok_or_else(|| format!("{name} is missing"))
+    found(name, object.remove(name))
+}
+
+/// Returns the field `name` as found: its value, or the reason for its absence.
+pub(crate) fn found(name: &str, value: Option<Value>) -> Found {
+    value.ok_or_else(|| format!("{name} is missing"))
+}
+
+/// Returns the reason for an event in which the field `name` appears more than once.
+pub(crate) fn repeated_field_reason(name: &str) -> String {
+    format!("field {name} appears more than once")
 }
 
 /// The four fields as found, before their rules are applied.

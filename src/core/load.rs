@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::core::escape::escape_display;
 use crate::core::event::Event;
 use crate::core::mapping::Mapping;
-use crate::core::parse::TopLevel;
+use crate::core::parse::{EventsTopLevel, TopLevel};
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
@@ -321,23 +321,31 @@ pub fn parse_events_into(
         None => (bytes, 0),
     };
 
-    if let Err(error) = std::str::from_utf8(body) {
-        let at = error.valid_up_to();
-        let line_start = body[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |newline| newline + 1);
-        let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
-        let column = at - line_start + 1 + if line == 1 { bom_len } else { 0 };
-        return Err(ParseFailure::NotUtf8 {
-            line,
-            column,
-            byte: body[at],
-        });
-    }
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.valid_up_to();
+            let line_start = body[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |newline| newline + 1);
+            let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
+            let column = at - line_start + 1 + if line == 1 { bom_len } else { 0 };
+            return Err(ParseFailure::NotUtf8 {
+                line,
+                column,
+                byte: body[at],
+            });
+        }
+    };
 
+    // The whole text is valid UTF-8, so it is parsed as a str, which spares the
+    // parser checking every string again.
+    if mapping.is_identity() {
+        return read_events_shape(text, max_events, bom_len, events);
+    }
     let mut values = Vec::new();
-    for top_level in serde_json::Deserializer::from_slice(body).into_iter::<TopLevel>() {
+    for top_level in serde_json::Deserializer::from_str(text).into_iter::<TopLevel>() {
         values.clear();
         match top_level {
             Ok(TopLevel::Elements(elements)) => {
@@ -346,15 +354,7 @@ pub fn parse_events_into(
                 }
             }
             Ok(TopLevel::Single(value)) => mapping.expand(value, &mut values),
-            Err(error) => {
-                // Columns count bytes of the file, byte-order mark included.
-                let column = error.column() + if error.line() == 1 { bom_len } else { 0 };
-                return Err(ParseFailure::Json {
-                    line: error.line(),
-                    column,
-                    detail: describe_json_error(&error),
-                });
-            }
+            Err(error) => return Err(json_failure(&error, bom_len)),
         }
         if events.len() + values.len() > max_events {
             return Err(ParseFailure::TooManyEvents { max: max_events });
@@ -364,6 +364,46 @@ pub fn parse_events_into(
         }
     }
     Ok(())
+}
+
+/// Reads a stream in the events shape straight into events, as the identity
+/// mapping would map it but without building a map of each event object.
+/// Indexes continue from `events.len()`, and `max_events` counts the events
+/// already there.
+fn read_events_shape(
+    text: &str,
+    max_events: usize,
+    bom_len: usize,
+    events: &mut Vec<Event>,
+) -> Result<(), ParseFailure> {
+    for top_level in serde_json::Deserializer::from_str(text).into_iter::<EventsTopLevel>() {
+        let start = events.len();
+        match top_level {
+            // Most files are one array: take its vector instead of copying it.
+            Ok(EventsTopLevel::Elements(elements)) if events.is_empty() => *events = elements,
+            Ok(EventsTopLevel::Elements(elements)) => events.extend(elements),
+            Ok(EventsTopLevel::Single(event)) => events.push(event),
+            Err(error) => return Err(json_failure(&error, bom_len)),
+        }
+        if events.len() > max_events {
+            return Err(ParseFailure::TooManyEvents { max: max_events });
+        }
+        for (index, event) in events.iter_mut().enumerate().skip(start) {
+            event.index = index;
+        }
+    }
+    Ok(())
+}
+
+/// Places a serde_json error in the file: columns count bytes of the file,
+/// byte-order mark included.
+fn json_failure(error: &serde_json::Error, bom_len: usize) -> ParseFailure {
+    let column = error.column() + if error.line() == 1 { bom_len } else { 0 };
+    ParseFailure::Json {
+        line: error.line(),
+        column,
+        detail: describe_json_error(error),
+    }
 }
 
 /// Describes a serde_json error without its position, naming the two limits

@@ -4,8 +4,11 @@
 //! must not be ambiguous, so this parser builds the same `Value` but also records
 //! the JSON Pointer of every object member whose key was repeated.
 
+mod events;
+
 use std::fmt;
 
+pub(crate) use events::EventsTopLevel;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
@@ -19,7 +22,8 @@ pub struct ParsedValue {
 }
 
 /// What one top-level value of the stream contributes: a top-level array gives
-/// each of its elements, any other value is one event.
+/// each of its elements, any other value is one event. This reading keeps every
+/// value whole, whatever its shape; `EventsTopLevel` reads the events shape faster.
 pub(crate) enum TopLevel {
     Elements(Vec<ParsedValue>),
     Single(ParsedValue),

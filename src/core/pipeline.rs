@@ -75,8 +75,9 @@ impl Counts {
     }
 }
 
-/// The set of ids already seen: those in the store, borrowed from its buffer,
-/// and those processed in this batch, with the index that processed each.
+/// The set of ids already seen by one batch: its ids that are in the store,
+/// borrowed from the store's buffer, and those processed in this batch, with the
+/// index that processed each.
 #[derive(Debug)]
 pub struct Dedup<'s> {
     stored: HashSet<&'s str>,
@@ -84,19 +85,29 @@ pub struct Dedup<'s> {
 }
 
 impl<'s> Dedup<'s> {
-    /// Indexes the ids of a store.
-    pub fn new(stored: &'s StoredIds) -> Dedup<'s> {
-        let mut set = HashSet::with_capacity(stored.len());
-        set.extend(stored.iter());
+    /// Indexes the store ids that occur in `batch`, the only events this set may
+    /// classify.
+    ///
+    /// A batch has up to 10,000 ids by default while a store may have millions, so
+    /// the store is scanned once against a small set of the batch's ids. That is
+    /// several times faster than hashing every stored id into a set of its own, and
+    /// keeps the memory to the store's buffer.
+    pub fn new(stored: &'s StoredIds, batch: &[Event]) -> Dedup<'s> {
+        let mut in_store = HashSet::new();
+        if !stored.is_empty() {
+            let batch_ids: HashSet<&str> = batch.iter().filter_map(|event| event.event_id.as_deref()).collect();
+            in_store.extend(stored.iter().filter(|id| batch_ids.contains(id)));
+        }
         Dedup {
-            stored: set,
-            claimed: HashMap::new(),
+            stored: in_store,
+            claimed: HashMap::with_capacity(batch.len()),
         }
     }
 
-    /// Decides the outcome of `event`, the event at its index in `batch`. A
-    /// processed id is claimed, so that later events with it are duplicates, until
-    /// [`Dedup::release`] gives it back.
+    /// Decides the outcome of `event`, the event at its index in `batch`, which
+    /// must be the batch this set was built for. A processed id is claimed, so
+    /// that later events with it are duplicates, until [`Dedup::release`] gives
+    /// it back.
     pub fn classify(&mut self, event: &Event, batch: &[Event]) -> Outcome {
         let Some(id) = event.event_id.as_deref().filter(|_| event.is_valid()) else {
             return Outcome::Malformed;
@@ -262,7 +273,7 @@ impl<'s> Replay<'s> {
     /// Starts a replay with every event pending.
     pub fn new(batch: Vec<Event>, stored: &'s StoredIds, store: Store) -> Replay<'s> {
         Replay {
-            dedup: Dedup::new(stored),
+            dedup: Dedup::new(stored, &batch),
             steps: Vec::with_capacity(batch.len()),
             batch,
             stored,
@@ -407,7 +418,7 @@ mod tests {
             .map(|id| format!("{{\"event_id\": \"{id}\", {VALID}}}\n"))
             .collect();
         let events = parse_events(text.as_bytes(), 3000).unwrap();
-        let mut dedup = Dedup::new(&stored);
+        let mut dedup = Dedup::new(&stored, &events);
         let mut write_ends = vec![3];
 
         let (counts, error) = run_batch(&events, &mut dedup, &mut store, |_, _| {
@@ -441,7 +452,7 @@ mod tests {
         std::fs::write(&path, "old\n").unwrap();
         let (mut store, stored) = Store::open(&path, StoreOptions::default()).unwrap();
         let events = batch(&[Some("a"), Some("old"), None, Some("a"), Some("b")]);
-        let mut dedup = Dedup::new(&stored);
+        let mut dedup = Dedup::new(&stored, &events);
         let mut seen = Vec::new();
 
         let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
@@ -497,7 +508,7 @@ mod tests {
         std::fs::write(&other, "old\n").unwrap();
         std::fs::rename(&other, &path).unwrap();
         let events = batch(&[None, Some("old"), Some("new"), Some("new"), None]);
-        let mut dedup = Dedup::new(&stored);
+        let mut dedup = Dedup::new(&stored, &events);
         let mut seen = Vec::new();
 
         let (counts, error) = run_batch(&events, &mut dedup, &mut store, |event, outcome| {
@@ -525,5 +536,78 @@ mod tests {
             Outcome::Processed,
             "an id that was not written is not claimed"
         );
+    }
+
+    fn paid_event(id: &str, amount: u32) -> String {
+        format!(
+            r#"{{"event_id": "{id}", "event_type": "invoice.paid", "timestamp": "2024-01-15T08:00:07Z", "payload": {{"amount": {amount}}}}}"#
+        )
+    }
+
+    fn batch_of(lines: &[String]) -> Vec<Event> {
+        parse_events(lines.join("\n").as_bytes(), 100).unwrap()
+    }
+
+    fn outcomes(stored: &StoredIds, events: &[Event]) -> Vec<Outcome> {
+        let mut dedup = Dedup::new(stored, events);
+        events.iter().map(|event| dedup.classify(event, events)).collect()
+    }
+
+    #[test]
+    fn dedup_finds_batch_ids_among_many_stored_ids() {
+        let mut store = String::new();
+        for n in 0..1000 {
+            push_store_line(&mut store, &format!("evt_{n:04}"));
+        }
+        let stored = StoredIds::parse(store.into_bytes()).unwrap();
+        let events = batch_of(&[
+            paid_event("evt_0999", 1),
+            paid_event("evt_new", 1),
+            paid_event("evt_0000", 1),
+        ]);
+
+        let previous_run = Outcome::Duplicate {
+            first_seen: FirstSeen::PreviousRun,
+            payload_differs: None,
+        };
+        assert_eq!(
+            outcomes(&stored, &events),
+            [previous_run, Outcome::Processed, previous_run]
+        );
+    }
+
+    #[test]
+    fn dedup_compares_payloads_of_repeats_in_the_batch() {
+        let stored = StoredIds::default();
+        let events = batch_of(&[paid_event("a", 1), paid_event("a", 1), paid_event("a", 2)]);
+
+        let repeat = |differs| Outcome::Duplicate {
+            first_seen: FirstSeen::Index(0),
+            payload_differs: Some(differs),
+        };
+        assert_eq!(
+            outcomes(&stored, &events),
+            [Outcome::Processed, repeat(false), repeat(true)]
+        );
+    }
+
+    #[test]
+    fn dedup_malformed_event_claims_no_id() {
+        let stored = StoredIds::default();
+        let malformed = r#"{"event_id": "a", "event_type": "invoice.paid", "payload": {}}"#;
+        let events = batch_of(&[malformed.to_owned(), paid_event("a", 1)]);
+
+        assert_eq!(outcomes(&stored, &events), [Outcome::Malformed, Outcome::Processed]);
+    }
+
+    #[test]
+    fn dedup_release_gives_an_id_back() {
+        let stored = StoredIds::default();
+        let events = batch_of(&[paid_event("a", 1), paid_event("a", 1)]);
+        let mut dedup = Dedup::new(&stored, &events);
+
+        assert_eq!(dedup.classify(&events[0], &events), Outcome::Processed);
+        dedup.release("a");
+        assert_eq!(dedup.classify(&events[1], &events), Outcome::Processed);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::core::escape::{is_escaped, push_json_string};
+use crate::core::escape::{is_escaped, is_printable_ascii, push_json_string};
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
@@ -23,6 +23,10 @@ pub fn push_store_line(out: &mut String, id: &str) {
 }
 
 fn needs_quoting(id: &str) -> bool {
+    // The only white space among printable ASCII characters is the space.
+    if is_printable_ascii(id) {
+        return id.starts_with(['"', ' ']) || id.ends_with(' ');
+    }
     let starts_badly = id.starts_with(['"', '\u{feff}']) || id.starts_with(char::is_whitespace);
     starts_badly || id.ends_with(char::is_whitespace) || id.chars().any(is_escaped)
 }
@@ -69,6 +73,10 @@ impl StoredIds {
             0
         };
 
+        // Checking the whole file at once is much faster than line by line, and
+        // every piece of valid UTF-8 cut at a `\n` is valid UTF-8 too.
+        let known_utf8 = std::str::from_utf8(&bytes[body_start..]).is_ok();
+
         let mut spans = Vec::with_capacity(bytes.len() / 24);
         let mut skipped_lines = Vec::new();
         let mut unterminated = None;
@@ -76,7 +84,7 @@ impl StoredIds {
         let mut line_number = 0;
         while line_start < bytes.len() {
             line_number += 1;
-            let newline = bytes[line_start..].iter().position(|&b| b == b'\n');
+            let newline = find_newline(&bytes[line_start..]);
             let line_end = newline.map_or(bytes.len(), |at| line_start + at);
             let next_start = line_end + 1;
 
@@ -84,7 +92,7 @@ impl StoredIds {
             if content_end > line_start && bytes[content_end - 1] == b'\r' {
                 content_end -= 1;
             }
-            match decode_line_in_place(&mut bytes, line_start..content_end) {
+            match decode_line_in_place(&mut bytes, line_start..content_end, known_utf8) {
                 LineKind::Blank => {}
                 LineKind::Id(len) => {
                     spans.push(Span {
@@ -147,6 +155,32 @@ impl StoredIds {
     }
 }
 
+/// Returns the position of the first `\n` in `bytes`. It tests eight bytes at a
+/// time, because a store has millions of short lines and a byte-by-byte search
+/// was a large part of reading it.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // A byte of `equal` is zero where the byte is `\n`. The lowest set bit of
+        // `zero_bytes` marks the first zero byte exactly (higher ones may be false).
+        let equal = u64::from_le_bytes(word) ^ NEWLINES;
+        let zero_bytes = equal.wrapping_sub(ONES) & !equal & HIGH_BITS;
+        if zero_bytes != 0 {
+            return Some(offset + zero_bytes.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&b| b == b'\n').map(|at| offset + at)
+}
+
 enum LineKind {
     Blank,
     /// An id now stored at the line's start, of this many bytes.
@@ -154,17 +188,22 @@ enum LineKind {
     Skipped,
 }
 
-fn decode_line_in_place(bytes: &mut [u8], range: Range<usize>) -> LineKind {
+/// Decodes one line of the store. `known_utf8` says that the whole file is
+/// valid UTF-8, so that a plain line needs no check of its own.
+fn decode_line_in_place(bytes: &mut [u8], range: Range<usize>, known_utf8: bool) -> LineKind {
     let line = &bytes[range.clone()];
     if line.is_empty() {
         return LineKind::Blank;
     }
+    if line[0] != b'"' {
+        if known_utf8 || std::str::from_utf8(line).is_ok() {
+            return LineKind::Id(line.len());
+        }
+        return LineKind::Skipped;
+    }
     let Ok(text) = std::str::from_utf8(line) else {
         return LineKind::Skipped;
     };
-    if !text.starts_with('"') {
-        return LineKind::Id(line.len());
-    }
 
     let Ok(id) = serde_json::from_str::<String>(text) else {
         return LineKind::Skipped;
@@ -206,6 +245,7 @@ mod tests {
     fn other_ids_are_written_as_json_strings() {
         assert_eq!(line("a\nb"), "\"a\\u000ab\"\n");
         assert_eq!(line(" a"), "\" a\"\n");
+        assert_eq!(line("a "), "\"a \"\n");
         assert_eq!(line("a\u{3000}"), "\"a\u{3000}\"\n");
         assert_eq!(line("\"a"), "\"\\\"a\"\n");
         assert_eq!(line("\u{feff}a"), "\"\u{feff}a\"\n");
@@ -244,6 +284,24 @@ mod tests {
         assert_eq!(parsed.iter().collect::<Vec<_>>(), ["a", "b", "ok"]);
         assert_eq!(parsed.skipped_lines, [2, 3]);
         assert_eq!(parsed.unterminated_line, None);
+    }
+
+    #[test]
+    fn find_newline_matches_a_byte_search() {
+        // Bytes next to `\n` in value, or differing from it in one bit, around
+        // every position of the eight-byte words.
+        let fillers = [b'a', 0x09, 0x0b, 0x0e, 0x8a, 0xff, 0x00, 0x01];
+        for len in 0..40 {
+            for filler in fillers {
+                let mut bytes = vec![filler; len];
+                assert_eq!(find_newline(&bytes), None, "len {len}, filler {filler:#x}");
+                for at in (0..len).rev() {
+                    bytes[at] = b'\n';
+                    let expected = bytes.iter().position(|&b| b == b'\n');
+                    assert_eq!(find_newline(&bytes), expected, "len {len}, filler {filler:#x}, at {at}");
+                }
+            }
+        }
     }
 
     #[test]
