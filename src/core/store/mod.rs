@@ -194,11 +194,10 @@ impl Store {
     /// On failure any partial line is cut off again: the error says how many bytes
     /// of `lines` are in the file as whole lines. In a dry run nothing is written.
     pub fn append(&mut self, lines: &[u8]) -> Result<Appended, AppendError> {
-        let start = self.len;
         if self.dry_run || lines.is_empty() {
             return Ok(Appended {
-                start,
-                end: start,
+                start: self.len,
+                end: self.len,
                 added_newline: false,
             });
         }
@@ -206,7 +205,13 @@ impl Store {
             complete_bytes: 0,
             error,
         };
-        self.check_not_replaced().map_err(fail)?;
+        let file_len = self.check_not_replaced().map_err(fail)?;
+        if file_len != self.len {
+            // A process that ignores the lock changed the file: append after
+            // what it wrote, on a new line, instead of onto its last line.
+            self.resync_end(file_len).map_err(fail)?;
+        }
+        let start = self.len;
         let Some(file) = self.file.as_ref() else {
             return Err(fail(self.write_error(io::ErrorKind::NotFound.into())));
         };
@@ -359,7 +364,25 @@ impl Store {
         }
     }
 
-    fn check_not_replaced(&self) -> Result<(), StoreError> {
+    /// Takes the file's length and last byte from the file itself.
+    fn resync_end(&mut self, file_len: u64) -> Result<(), StoreError> {
+        let mut last = [b'\n'];
+        if let (Some(file), Some(last_offset)) = (&self.file, file_len.checked_sub(1)) {
+            std::os::unix::fs::FileExt::read_exact_at(file, &mut last, last_offset).map_err(|source| {
+                StoreError::Read {
+                    path: show(&self.path),
+                    source,
+                }
+            })?;
+        }
+        self.len = file_len;
+        self.ends_with_newline = last[0] == b'\n';
+        Ok(())
+    }
+
+    /// Checks that the path still names the file this store opened, and returns
+    /// that file's current length.
+    fn check_not_replaced(&self) -> Result<u64, StoreError> {
         let (Some(file), Ok(on_disk)) = (&self.file, std::fs::metadata(&self.path)) else {
             return Err(StoreError::Replaced { path: show(&self.path) });
         };
@@ -370,7 +393,7 @@ impl Store {
         if ours.dev() != on_disk.dev() || ours.ino() != on_disk.ino() {
             return Err(StoreError::Replaced { path: show(&self.path) });
         }
-        Ok(())
+        Ok(ours.len())
     }
 }
 
@@ -536,6 +559,22 @@ mod tests {
         assert!(appended.added_newline);
         assert_eq!((appended.start, appended.end), (1, 4));
         assert_eq!(store.len(), 4);
+    }
+
+    #[test]
+    fn append_starts_a_new_line_after_an_outside_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.txt");
+        std::fs::write(&path, "a\n").unwrap();
+        let mut store = open_live(&path);
+        append_elsewhere(&path, b"hand-edit");
+
+        let appended = store.append(b"b\n").unwrap();
+
+        assert_eq!(std::fs::read(&path).unwrap(), b"a\nhand-edit\nb\n");
+        assert!(appended.added_newline);
+        assert_eq!((appended.start, appended.end), (11, 14));
+        assert_eq!(store.len(), 14);
     }
 
     #[test]
