@@ -96,16 +96,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         dry_run: cli.dry_run,
         wait_lock: cli.wait_lock,
     };
-    let (mut store, stored) = match Store::open(&cli.store, options) {
-        Ok(opened) => opened,
-        Err(error) => {
-            eprintln!(
-                "{}",
-                summary_line(batch.len(), &Default::default(), &store_name, note(0))
-            );
-            return Err(error.into());
-        }
-    };
+    // A store that cannot be opened ends the command before any event is
+    // taken, so no summary is printed: nothing ran.
+    let (mut store, stored) = Store::open(&cli.store, options)?;
     for warning in store_warnings(&store_name, &stored) {
         eprintln!("webhook-dedup: warning: {warning}");
     }

@@ -43,11 +43,11 @@ pub struct Cli {
     pub dry_run: bool,
 
     /// Largest batch accepted, in events
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = parse_max_events, allow_negative_numbers = true)]
     pub max_events: usize,
 
     /// How long to wait for another process's lock on the store, in seconds (decimals allowed)
-    #[arg(long, value_name = "SECONDS", default_value = "0", value_parser = parse_wait_lock)]
+    #[arg(long, value_name = "SECONDS", default_value = "0", value_parser = parse_wait_lock, allow_negative_numbers = true)]
     pub wait_lock: Duration,
 
     /// The shape of the events: the provider whose export or capture they are
@@ -80,6 +80,15 @@ fn ignore_file_size_signal() {
     // runs before any other thread exists.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+fn parse_max_events(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err(format!(
+            "{text:?} is not a whole number of events of 1 or more; pass for example 50000"
+        )),
     }
 }
 

@@ -76,7 +76,7 @@ pub const NORMAL: &[Binding] = &[
     },
     Binding {
         keys: &[char_key('+'), char_key('=')],
-        label: "+",
+        label: "+ =",
         short: "",
         description: "play faster",
         action: Action::Faster,
@@ -111,14 +111,14 @@ pub const NORMAL: &[Binding] = &[
     },
     Binding {
         keys: &[code_key(KeyCode::PageUp), ctrl_key('b')],
-        label: "PgUp",
+        label: "PgUp Ctrl-B",
         short: "",
         description: "move up one page",
         action: Action::PageUp,
     },
     Binding {
         keys: &[code_key(KeyCode::PageDown), ctrl_key('f')],
-        label: "PgDn",
+        label: "PgDn Ctrl-F",
         short: "",
         description: "move down one page",
         action: Action::PageDown,
@@ -148,7 +148,7 @@ pub const NORMAL: &[Binding] = &[
         keys: &[char_key('f')],
         label: "f",
         short: "filter",
-        description: "filter by status: pending, processed, duplicate, malformed, all",
+        description: "filter: pending, processed, duplicate, malformed, all",
         action: Action::NextFilter,
     },
     Binding {
@@ -305,6 +305,19 @@ mod tests {
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn labels_name_every_key() {
+        for binding in NORMAL.iter().chain(SEARCH).chain(HELP) {
+            assert_eq!(
+                binding.label.split(' ').count(),
+                binding.keys.len(),
+                "label {:?} of {:?}",
+                binding.label,
+                binding.action
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::tui::app::App;
 use crate::tui::keys::{self, Binding};
 use crate::tui::ui::theme::Theme;
 
-const KEY_WIDTH: usize = 10;
+/// Width of the key column: the longest label, "PgUp Ctrl-B", and a space.
+const KEY_WIDTH: usize = 12;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let lines = help_lines(theme);
