@@ -28,8 +28,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = Line::from(vec![
         Span::styled(" Store ", theme.title()),
         Span::raw(format!(
-            "{} ids (+{}{unsaved}) ",
+            "{} {} (+{}{unsaved}) ",
             text::count(total),
+            if total == 1 { "id" } else { "ids" },
             text::count(added.len())
         )),
     ]);
