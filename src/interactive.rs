@@ -6,10 +6,12 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use webhook_dedup::core::escape::escape_display;
+use webhook_dedup::core::load::Batch;
+use webhook_dedup::core::mapping::FieldMap;
 use webhook_dedup::core::pipeline::Replay;
 use webhook_dedup::core::report::{StoreNote, summary_line};
 use webhook_dedup::core::store::{Store, StoreOptions};
-use webhook_dedup::tui::app::{App, Session, StoreMode};
+use webhook_dedup::tui::app::{App, EventsFile, Session, SourceNote, StoreMode};
 use webhook_dedup::tui::terminal::{Ended, run_in_terminal};
 
 use crate::Cli;
@@ -26,6 +28,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         .iter()
         .map(|warning| format!("warning: {warning}"))
         .collect();
+    let files = directory_files(cli, &batch);
     let batch = batch.events;
 
     // An empty batch writes nothing, so its store is only read, and a missing
@@ -53,10 +56,26 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         store_name: escape_display(&store_name).into_owned(),
         mode,
         color: color_allowed(),
+        source: SourceNote::new(cli.source, &overrides(cli)),
+        files,
     };
     let app = App::new(Replay::new(batch, &stored, store), session, warnings);
     let ended = run_in_terminal(app);
     Ok(report(ended, &store_name, mode))
+}
+
+fn overrides(cli: &Cli) -> Vec<FieldMap> {
+    cli.map.iter().flat_map(|arg| arg.0.iter().cloned()).collect()
+}
+
+/// Names the file of each event when the batch is a directory's files, so that
+/// the detail pane can show where an event came from.
+fn directory_files(cli: &Cli, batch: &Batch) -> Vec<EventsFile> {
+    if cli.events.is_dir() {
+        EventsFile::list(&batch.files)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Colours are off when `NO_COLOR` is set to anything but the empty string.

@@ -518,3 +518,40 @@ fn pty_dry_run_never_writes_the_store() {
     run.wait_for("(dry run, store not written)");
     assert_eq!(fixture.store_bytes(), WORKED_STORE);
 }
+
+#[test]
+fn pty_github_redelivery_is_a_duplicate() {
+    let fixture = Fixture::new("", None);
+    let store = fixture.store_path();
+    let mut run = PtyRun::start(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "--source",
+            "github-deliveries",
+            "sample-data/providers/github/hook-delivery-items.json",
+            "--store",
+            store.to_str().unwrap(),
+        ],
+        &[],
+        100,
+        30,
+    );
+    run.wait_for("0/2 stepped");
+    assert!(run.screen().contents().contains("source github-deliveries"));
+
+    run.send(b"nn");
+    run.wait_for("2/2 stepped");
+
+    let contents = run.screen().contents();
+    let redelivery = contents
+        .lines()
+        .find(|line| line.contains("2019-06-04T00:57:16Z"))
+        .unwrap();
+    assert!(redelivery.contains("= duplicate"), "{contents}");
+    assert!(redelivery.contains("duplicate of #0"), "{contents}");
+    assert!(contents.contains(r#""redelivery": true,"#), "{contents}");
+    run.send(b"q");
+    assert_eq!(run.wait_exit(), 0);
+    run.assert_restored();
+    assert_eq!(fixture.store_bytes(), b"0b989ba4-242f-11e5-81e1-c7b6966d2516\n");
+}

@@ -537,3 +537,17 @@ fn store_pane_scrolls_from_its_end() {
         "an id added now shows at the end"
     );
 }
+
+#[test]
+fn store_pane_title_counts_one_id() {
+    let fixture = Fixture::new(common::WORKED_EXAMPLE, None);
+    let (batch, store, stored) = fixture.open(false);
+    let mut app = new_app(batch, &stored, store);
+    assert!(screen(&app, 80, 24).contains(" Store 0 ids (+0) "));
+
+    type_keys(&mut app, "n");
+    assert!(screen(&app, 80, 24).contains(" Store 1 id (+1) "));
+
+    type_keys(&mut app, "n");
+    assert!(screen(&app, 80, 24).contains(" Store 2 ids (+2) "));
+}

@@ -1,17 +1,22 @@
-//! Comparison of a duplicate's payload with its first occurrence's, by top-level
-//! key, so that a provider reusing an id for different content can be examined.
+//! Comparison of a duplicate's payload with its first occurrence's, by key path,
+//! so that a provider reusing an id for different content can be examined.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// The top-level keys in which two payloads differ. Each list keeps the order
-/// of the keys in the payload that contains them.
+/// The keys in which two payloads differ. Where both payloads contain an object
+/// under a key, the comparison goes on inside it, and a key is named by its path
+/// from the payload, joined with `.` (`object.account_holder_name`). Provider
+/// payloads wrap their content (Stripe's `data` contains one key, `object`), so
+/// only the inner keys show what changed. Each list keeps the order of the keys
+/// in the payload that contains them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PayloadDiff {
     /// Keys in the duplicate that the first occurrence lacks.
     pub added: Vec<String>,
     /// Keys in the first occurrence that the duplicate lacks.
     pub removed: Vec<String>,
-    /// Keys in both whose values differ (JSON value equality: `1` and `1.0` differ).
+    /// Keys in both whose values differ (JSON value equality: `1` and `1.0`
+    /// differ), and which do not both contain objects. Arrays are compared whole.
     pub changed: Vec<String>,
 }
 
@@ -22,26 +27,37 @@ impl PayloadDiff {
     ///
     /// [`Outcome`]: crate::core::pipeline::Outcome
     pub fn between(first: &Value, duplicate: &Value) -> PayloadDiff {
-        let (Value::Object(first), Value::Object(duplicate)) = (first, duplicate) else {
-            return PayloadDiff::default();
-        };
         let mut diff = PayloadDiff::default();
-        for (key, value) in duplicate {
-            match first.get(key) {
-                None => diff.added.push(key.clone()),
-                Some(before) if before != value => diff.changed.push(key.clone()),
-                Some(_) => {}
-            }
+        if let (Value::Object(first), Value::Object(duplicate)) = (first, duplicate) {
+            diff.compare("", first, duplicate);
         }
-        diff.removed = first
-            .keys()
-            .filter(|key| !duplicate.contains_key(*key))
-            .cloned()
-            .collect();
         diff
     }
 
-    /// Returns whether no top-level key differs.
+    /// Compares two objects found at the key path `prefix`. The recursion is
+    /// as deep as the payloads, which the parser's nesting limit bounds.
+    fn compare(&mut self, prefix: &str, first: &Map<String, Value>, duplicate: &Map<String, Value>) {
+        let path = |key: &str| {
+            if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
+            }
+        };
+        for (key, value) in duplicate {
+            match (first.get(key), value) {
+                (None, _) => self.added.push(path(key)),
+                (Some(before), _) if before == value => {}
+                (Some(Value::Object(before)), Value::Object(now)) => self.compare(&path(key), before, now),
+                (Some(_), _) => self.changed.push(path(key)),
+            }
+        }
+        for key in first.keys().filter(|key| !duplicate.contains_key(*key)) {
+            self.removed.push(path(key));
+        }
+    }
+
+    /// Returns whether no key differs.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
@@ -75,8 +91,24 @@ mod tests {
     }
 
     #[test]
-    fn diff_compares_nested_values_whole() {
+    fn diff_names_nested_keys_by_path() {
+        let first = json!({"object": {"id": "ba_1", "holder": {"name": "A", "city": "X"}, "last4": "1"}});
+        let duplicate = json!({"object": {"id": "ba_1", "holder": {"name": "B"}, "status": "new"}});
+        let diff = PayloadDiff::between(&first, &duplicate);
+        assert_eq!(diff.changed, ["object.holder.name"]);
+        assert_eq!(diff.added, ["object.status"]);
+        assert_eq!(diff.removed, ["object.holder.city", "object.last4"]);
+    }
+
+    #[test]
+    fn diff_compares_arrays_whole() {
         let diff = PayloadDiff::between(&json!({"o": {"x": [1, 2]}}), &json!({"o": {"x": [2, 1]}}));
+        assert_eq!(diff.changed, ["o.x"]);
+    }
+
+    #[test]
+    fn diff_names_object_replaced_by_value() {
+        let diff = PayloadDiff::between(&json!({"o": {"x": 1}}), &json!({"o": null}));
         assert_eq!(diff.changed, ["o"]);
     }
 

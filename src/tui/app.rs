@@ -6,7 +6,8 @@ use crate::core::pipeline::{FirstSeen, Outcome, Replay};
 use crate::core::store::StoreError;
 pub use crate::tui::detail::DetailCache;
 pub use crate::tui::state::{
-    Action, Filter, Finished, Focus, InputMode, Message, MessageKind, Session, StoreMode, ViewState,
+    Action, EventsFile, Filter, Finished, Focus, InputMode, Message, MessageKind, Session, SourceNote, StoreMode,
+    ViewState,
 };
 
 /// Play speeds, in steps per second.

@@ -2,7 +2,11 @@
 //! filter, focus and input modes, and what a session reports when it ends.
 
 use std::cell::Cell;
+use std::ops::Range;
 
+use crate::core::escape::escape_display;
+use crate::core::load::BatchFile;
+use crate::core::mapping::{FieldMap, Source};
 use crate::core::pipeline::{Counts, Outcome};
 use crate::core::store::StoreError;
 
@@ -136,6 +140,90 @@ pub struct Session {
     pub mode: StoreMode,
     /// Whether to use colours (false when `NO_COLOR` is set and non-empty).
     pub color: bool,
+    /// The `--source` and `--map` that mapped the values onto the event fields,
+    /// or `None` for the events shape read as it is.
+    pub source: Option<SourceNote>,
+    /// The file each event came from, when the batch is a directory's files;
+    /// empty otherwise, since the header already names a single file.
+    pub files: Vec<EventsFile>,
+}
+
+impl Session {
+    /// Returns the name of the file that gave the event at `index`, in a
+    /// directory batch.
+    pub fn file_of(&self, index: usize) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|file| file.events.contains(&index))
+            .map(|file| file.name.as_str())
+    }
+}
+
+/// The `--source` preset and `--map` overrides of a session, for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceNote {
+    /// The preset's name on the command line.
+    pub preset: &'static str,
+    /// Each `--map` pair as `field=pointer`, escaped for display.
+    pub overrides: Vec<String>,
+}
+
+impl SourceNote {
+    /// Describes a mapping, or returns `None` for the events shape without
+    /// `--map`, which needs no note.
+    pub fn new(source: Source, overrides: &[FieldMap]) -> Option<SourceNote> {
+        if source == Source::Events && overrides.is_empty() {
+            return None;
+        }
+        let overrides = overrides
+            .iter()
+            .map(|pair| escape_display(&format!("{}={}", pair.field.name(), pair.pointer)).into_owned())
+            .collect();
+        Some(SourceNote {
+            preset: source.name(),
+            overrides,
+        })
+    }
+
+    /// Returns the note with every override: `stripe + --map timestamp=/at`.
+    pub fn full(&self) -> String {
+        if self.overrides.is_empty() {
+            return self.preset.to_owned();
+        }
+        format!("{} + --map {}", self.preset, self.overrides.join(","))
+    }
+
+    /// Returns the note without the pointers, for narrow screens: `stripe + --map`.
+    pub fn short(&self) -> String {
+        if self.overrides.is_empty() {
+            return self.preset.to_owned();
+        }
+        format!("{} + --map", self.preset)
+    }
+}
+
+/// One file of a directory batch: its name, escaped, and the indexes of the
+/// events it gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsFile {
+    pub name: String,
+    pub events: Range<usize>,
+}
+
+impl EventsFile {
+    /// Names each file of a batch by its file name, escaped for display.
+    pub fn list(files: &[BatchFile]) -> Vec<EventsFile> {
+        files
+            .iter()
+            .map(|file| {
+                let name = file.path.file_name().unwrap_or(file.path.as_os_str());
+                EventsFile {
+                    name: escape_display(&name.to_string_lossy()).into_owned(),
+                    events: file.events.clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +250,7 @@ pub struct ViewState {
     pub table_rows: Cell<usize>,
     pub store_rows: Cell<usize>,
     pub detail_rows: Cell<usize>,
-    /// Lines of the detail pane's whole text, summary and payload.
+    /// Lines of the detail pane's whole text: summary, payload and provider object.
     pub detail_lines: Cell<usize>,
     pub help_rows: Cell<usize>,
     pub help_lines: Cell<usize>,

@@ -43,6 +43,31 @@ pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Returns `text` cut to at most `max` columns from the start, beginning with `…`
+/// when anything was cut, so that the end of a path (its file name) stays in view.
+pub fn cut_start(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    let Some(room) = max.checked_sub(1) else {
+        return Cow::Borrowed("");
+    };
+    let mut used = 0;
+    let mut start = text.len();
+    for (at, c) in text.char_indices().rev() {
+        let w = char_width(c);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        start = at;
+    }
+    let mut out = String::with_capacity(text.len() - start + 3);
+    out.push(ELLIPSIS);
+    out.push_str(&text[start..]);
+    Cow::Owned(out)
+}
+
 /// Splits `text` into lines of at most `max` columns, breaking after a space
 /// where a line has one and inside a word where it does not. Returns one line at
 /// least, and one character a line when `max` is too small for any.
@@ -77,6 +102,12 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 /// Returns untrusted event text escaped for display and cut to `max` columns.
 pub fn event_text(text: &str, max: usize) -> String {
     cut(&escape_display(text), max).into_owned()
+}
+
+/// Returns untrusted event text escaped for display and cut to `max` columns
+/// from the start, for values whose end matters most (`….card.updated`).
+pub fn event_text_tail(text: &str, max: usize) -> String {
+    cut_start(&escape_display(text), max).into_owned()
 }
 
 /// Formats a count with a comma between each group of three digits.
@@ -120,6 +151,15 @@ mod tests {
     }
 
     #[test]
+    fn cut_start_keeps_the_end() {
+        assert_eq!(cut_start("data/providers/stripe", 21), "data/providers/stripe");
+        assert_eq!(cut_start("data/providers/stripe", 10), "…rs/stripe");
+        assert_eq!(cut_start("日本語テキスト", 6), "…スト");
+        assert_eq!(cut_start("abc", 1), "…");
+        assert_eq!(cut_start("abc", 0), "");
+    }
+
+    #[test]
     fn wrap_splits_by_columns() {
         assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
         assert_eq!(wrap("seen in a previous run", 12), ["seen in a", "previous run"]);
@@ -132,6 +172,12 @@ mod tests {
     fn event_text_escapes_before_cutting() {
         assert_eq!(event_text("a\u{1b}[2Jb", 20), "a\\u{1b}[2Jb");
         assert_eq!(event_text("\u{202e}abc", 5), "\\u{2…");
+    }
+
+    #[test]
+    fn event_text_tail_escapes_before_cutting() {
+        assert_eq!(event_text_tail("card.\u{1b}updated", 12), "…{1b}updated");
+        assert_eq!(event_text_tail("account.updated", 9), "….updated");
     }
 
     #[test]

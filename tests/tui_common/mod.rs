@@ -4,17 +4,18 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tempfile::TempDir;
 use webhook_dedup::core::event::Event;
-use webhook_dedup::core::load::{EventsInput, load_events};
+use webhook_dedup::core::load::{Batch, EventsInput, load_batch, load_events};
+use webhook_dedup::core::mapping::{FieldMap, Mapping, Source};
 use webhook_dedup::core::pipeline::Replay;
 use webhook_dedup::core::store::{Store, StoreOptions, StoredIds};
-use webhook_dedup::tui::app::{App, Session, StoreMode};
+use webhook_dedup::tui::app::{App, EventsFile, Session, SourceNote, StoreMode};
 use webhook_dedup::tui::keys;
 
 /// A batch that shows every case. It has processed ids, a duplicate with the
@@ -79,6 +80,63 @@ impl Fixture {
     }
 }
 
+/// Returns the path of a provider sample in the repository's `sample-data/providers`.
+pub fn provider_sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data/providers")
+        .join(path)
+}
+
+impl Fixture {
+    /// Copies provider samples into the directory `name` of the fixture, and
+    /// returns that directory.
+    pub fn copy_samples(&self, name: &str, samples: &[&str]) -> PathBuf {
+        let directory = self.dir.path().join(name);
+        std::fs::create_dir(&directory).unwrap();
+        for sample in samples {
+            let file_name = Path::new(sample).file_name().unwrap();
+            std::fs::copy(provider_sample(sample), directory.join(file_name)).unwrap();
+        }
+        directory
+    }
+
+    /// Loads `input` mapped as `--source` and `--map` give and opens the store live, as
+    /// the command does.
+    pub fn open_mapped(&self, input: &Path, source: Source, overrides: &[FieldMap]) -> (Batch, Store, StoredIds) {
+        let mapping = Mapping::new(source, overrides.iter().cloned()).unwrap();
+        let batch = load_batch(&EventsInput::File(input.to_owned()), 10_000, &mapping).unwrap();
+        let (store, stored) = Store::open(&self.store_path(), StoreOptions::default()).unwrap();
+        (batch, store, stored)
+    }
+}
+
+/// Builds an app over a mapped batch with the session the command gives it: the source
+/// note, and for a directory the file of each event. The events are named by
+/// the last part of `input`, so that screens do not show the temporary path.
+pub fn new_mapped_app<'s>(
+    batch: Batch,
+    input: &Path,
+    source: Source,
+    overrides: &[FieldMap],
+    stored: &'s StoredIds,
+    store: Store,
+) -> App<'s> {
+    let files = if input.is_dir() {
+        EventsFile::list(&batch.files)
+    } else {
+        Vec::new()
+    };
+    let session = Session {
+        events_name: input.file_name().unwrap().to_string_lossy().into_owned(),
+        store_name: "processed_events.txt".to_owned(),
+        mode: StoreMode::Live,
+        color: true,
+        source: SourceNote::new(source, overrides),
+        files,
+    };
+    App::new(Replay::new(batch.events, stored, store), session, Vec::new())
+}
+
 /// An app over an opened fixture, with fixed names so that screens do not
 /// depend on the temporary directory.
 pub fn new_app(batch: Vec<Event>, stored: &StoredIds, store: Store) -> App<'_> {
@@ -101,6 +159,8 @@ fn new_app_with_color(batch: Vec<Event>, stored: &StoredIds, store: Store, color
         store_name: "processed_events.txt".to_owned(),
         mode,
         color,
+        source: None,
+        files: Vec::new(),
     };
     App::new(Replay::new(batch, stored, store), session, Vec::new())
 }

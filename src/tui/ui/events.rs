@@ -141,11 +141,14 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
 
 fn event_row(event: &Event, outcome: Option<&Outcome>, widths: &[u16; 6], theme: Theme) -> Row<'static> {
     let cut = |value: Option<&str>, column: usize| text::event_text(value.unwrap_or(""), usize::from(widths[column]));
+    // The last part of an event type distinguishes related types
+    // (`account.external_account.created`, `….deleted`), so its start is cut.
+    let event_type = text::event_text_tail(event.event_type.as_deref().unwrap_or(""), usize::from(widths[3]));
     let cells = [
         Cell::from(Line::from(event.index.to_string()).right_aligned()),
         Cell::from(Span::styled(status_text(outcome), theme.status(outcome))),
         Cell::from(cut(event.event_id.as_deref(), 2)),
-        Cell::from(cut(event.event_type.as_deref(), 3)),
+        Cell::from(event_type),
         Cell::from(cut(event.timestamp.as_deref(), 4)),
         Cell::from(cut(Some(&note(event, outcome)), 5)),
     ];

@@ -1,12 +1,12 @@
-//! The header: the events file, the store and its mode, the counts, and the
-//! progress through the batch.
+//! The header: the events file, the store and its mode, the counts with the
+//! provider source on their right, and the progress through the batch.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::{App, StoreMode};
+use crate::tui::app::{App, SourceNote, StoreMode};
 use crate::tui::text;
 use crate::tui::ui::theme::Theme;
 
@@ -26,12 +26,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
 
     // The names share what the fixed words leave, the events file taking at
-    // most half, so that the store's lock note stays in view.
+    // most half, so that the store's lock note stays in view. They are cut at
+    // the start, because the end of a path names the file.
     const TITLE: &str = "webhook-dedup";
     let fixed = TITLE.len() + "  events ".len() + "  store ".len() + store_use.len();
     let room = width.saturating_sub(fixed);
-    let events_name = text::cut(&session.events_name, room / 2);
-    let store_name = text::cut(&session.store_name, room - text::width(&events_name));
+    let events_name = text::cut_start(&session.events_name, room / 2);
+    let store_name = text::cut_start(&session.store_name, room - text::width(&events_name));
     let names = Line::from(vec![
         Span::styled(TITLE, theme.title()),
         Span::styled("  events ", theme.label()),
@@ -44,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let replay = app.replay();
     let counts = replay.counts();
     let pending = replay.batch().len() - counts.total();
-    let status = Line::from(vec![
+    let mut status = vec![
         Span::styled(mode, mode_style),
         Span::raw("  "),
         Span::styled(
@@ -63,10 +64,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         ),
         Span::raw("  "),
         Span::styled(format!("{} pending", text::count(pending)), theme.label()),
-    ]);
+    ];
+    if let Some(note) = &session.source {
+        let used = status.iter().map(|span| text::width(&span.content)).sum::<usize>();
+        status.extend(source_spans(note, width.saturating_sub(used), theme));
+    }
+    let status = Line::from(status);
 
     let progress = progress_line(app, width, theme);
     frame.render_widget(Paragraph::new(vec![names, status, progress]), area);
+}
+
+/// Builds the source note, right-aligned in `room` columns after two spaces.
+/// It is shortened step by step until it fits: the `--map` pointers go first,
+/// then the word `source`, and then the name is cut with `…`. It is left out
+/// when fewer than four columns remain for the name.
+fn source_spans(note: &SourceNote, room: usize, theme: Theme) -> Vec<Span<'static>> {
+    const LABEL: &str = "source ";
+    const SHORTEST: usize = 4;
+    let room = room.saturating_sub(2);
+    if room < SHORTEST {
+        return Vec::new();
+    }
+    let (full, short) = (note.full(), note.short());
+    let (label, text) = if LABEL.len() + text::width(&full) <= room {
+        (LABEL, full)
+    } else if LABEL.len() + text::width(&short) <= room {
+        (LABEL, short)
+    } else {
+        ("", text::cut(&short, room).into_owned())
+    };
+    let pad = room - label.len() - text::width(&text);
+    vec![
+        Span::raw(" ".repeat(pad + 2)),
+        Span::styled(label, theme.label()),
+        Span::raw(text),
+    ]
 }
 
 /// Builds a bar of thick and thin rules, readable without colour, then the step

@@ -14,24 +14,19 @@ use crate::tui::ui::theme::Theme;
 
 const ADDED_MARK: &str = "+ ";
 const STORED_MARK: &str = "  ";
+/// The start of the pane's title; the counts follow it.
+const TITLE: &str = " Store ";
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let replay = app.replay();
     let stored = replay.stored_ids();
     let added = replay.added();
     let total = stored.len() + added.len();
-    let unsaved = if app.session().mode == StoreMode::Live {
-        ""
-    } else {
-        " unsaved"
-    };
+    let live = app.session().mode == StoreMode::Live;
+    let room = usize::from(area.width.saturating_sub(2)).saturating_sub(TITLE.len());
     let title = Line::from(vec![
-        Span::styled(" Store ", theme.title()),
-        Span::raw(format!(
-            "{} ids (+{}{unsaved}) ",
-            text::count(total),
-            text::count(added.len())
-        )),
+        Span::styled(TITLE, theme.title()),
+        Span::raw(title_counts(total, added.len(), live, room)),
     ]);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -75,5 +70,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .begin_symbol(None)
             .end_symbol(None);
         frame.render_stateful_widget(bar, area.inner(Margin::new(0, 1)), &mut scroll);
+    }
+}
+
+/// Returns the title's counts, `4 ids (+2 unsaved) `, in at most `room` columns.
+/// The header already says DRY RUN, so `unsaved` is left out first when the
+/// counts do not fit between the pane's corners.
+fn title_counts(total: usize, added: usize, live: bool, room: usize) -> String {
+    let noun = if total == 1 { "id" } else { "ids" };
+    let counts = |unsaved: &str| format!("{} {noun} (+{}{unsaved}) ", text::count(total), text::count(added));
+    let full = counts(if live { "" } else { " unsaved" });
+    if text::width(&full) <= room {
+        return full;
+    }
+    text::cut(&counts(""), room).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_counts_use_the_singular_for_one_id() {
+        assert_eq!(title_counts(1, 1, true, 40), "1 id (+1) ");
+        assert_eq!(title_counts(2, 0, true, 40), "2 ids (+0) ");
+    }
+
+    #[test]
+    fn title_counts_leave_out_unsaved_first() {
+        assert_eq!(title_counts(2, 2, false, 40), "2 ids (+2 unsaved) ");
+        assert_eq!(title_counts(2, 2, false, 17), "2 ids (+2) ");
+        assert_eq!(title_counts(1_000_000, 2, false, 8), "1,000,0…");
     }
 }
