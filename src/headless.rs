@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use webhook_dedup::core::escape::escape_display;
 use webhook_dedup::core::event::Event;
 use webhook_dedup::core::load::{Batch, EventsInput, LoadError, load_batch};
-use webhook_dedup::core::mapping::{MapError, Mapping};
+use webhook_dedup::core::mapping::{MapError, Mapping, Source};
 use webhook_dedup::core::pipeline::{Dedup, Outcome, run_batch};
 use webhook_dedup::core::report::{StoreNote, push_json_line, push_text_line, summary_line};
 use webhook_dedup::core::store::{Store, StoreError, StoreOptions, StoredIds};
@@ -122,6 +122,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
         "{}",
         summary_line(batch.len(), &counts, &store_name, note(counts.processed))
     );
+    if let Some(hint) = shape_hint(cli, &batch) {
+        eprintln!("webhook-dedup: warning: {hint}");
+    }
     if let Some(error) = run_error {
         return Err(Failure {
             exit_code: EXIT_STORE,
@@ -144,6 +147,19 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Failure> {
     std::mem::forget(stored);
     std::mem::forget(batch);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Returns a hint when no event of a batch read in the default events shape
+/// has an `event_id` field, which is what provider exports look like when
+/// `--source` is forgotten.
+fn shape_hint(cli: &Cli, batch: &[Event]) -> Option<&'static str> {
+    let default_shape = cli.source == Source::Events && cli.map.is_empty();
+    let no_ids = batch
+        .iter()
+        .all(|event| event.malformed.as_deref() == Some("event_id is missing"));
+    (default_shape && !batch.is_empty() && no_ids).then_some(
+        "no event has an event_id field; if these are provider exports, pass --source stripe, github-deliveries or standard-webhooks, or --map event_id=/POINTER",
+    )
 }
 
 /// Rejects a store that is an events file itself, which a run would corrupt.

@@ -685,3 +685,17 @@ fn unknown_source_is_a_usage_error() {
     assert!(run.stderr.contains("shopify"), "{}", run.stderr);
     assert!(run.stderr.contains("github-deliveries"), "{}", run.stderr);
 }
+
+#[test]
+fn stripe_folder_without_source_hints_at_it() {
+    let dir = TempDir::new().unwrap();
+    let folder = sample("stripe/dj-stripe");
+    let hint = "webhook-dedup: warning: no event has an event_id field; if these are provider exports, pass --source";
+
+    let without = run(&dir, [folder.as_os_str()]);
+    let with = run(&dir, [OsStr::new("--source=stripe"), folder.as_os_str()]);
+
+    assert_eq!(without.code, 0);
+    assert!(without.stderr.contains(hint), "{}", without.stderr);
+    assert!(!with.stderr.contains(hint), "{}", with.stderr);
+}
