@@ -71,6 +71,8 @@ work=$(mktemp -d)
 socket="webhook-dedup-shots-$$"
 cleanup() {
     tmux -L "$socket" kill-server >/dev/null 2>&1 || true
+    # tmux leaves the socket file of a server that has ended.
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
     rm -rf "$work"
 }
 trap cleanup EXIT
