@@ -342,6 +342,8 @@ fn bench_ui_frame(store: &Path) -> bool {
         store_name: store.display().to_string(),
         mode: StoreMode::DryRun,
         color: true,
+        source: None,
+        files: Vec::new(),
     };
     let mut app = App::new(Replay::new(batch, &stored, handle), session, Vec::new());
     println!(
