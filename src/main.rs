@@ -86,6 +86,10 @@ fn ignore_file_size_signal() {
 fn parse_max_events(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(count) if count >= 1 => Ok(count),
+        Err(error) if *error.kind() == std::num::IntErrorKind::PosOverflow => Err(format!(
+            "{text} is larger than the largest count this machine can hold ({}); pass a smaller number",
+            usize::MAX
+        )),
         _ => Err(format!(
             "{text:?} is not a whole number of events of 1 or more; pass for example 50000"
         )),

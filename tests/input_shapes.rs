@@ -570,3 +570,26 @@ fn invalid_wait_lock_value_is_a_usage_error() {
         ));
     assert_no_store(&sandbox);
 }
+
+#[test]
+fn senseless_max_events_are_usage_errors() {
+    let sandbox = Sandbox::new();
+    sandbox.write_batch(&[event("evt_1")]);
+    let cases = [
+        ("0", "\"0\" is not a whole number of events of 1 or more"),
+        ("-1", "\"-1\" is not a whole number of events of 1 or more"),
+        (
+            "99999999999999999999",
+            "99999999999999999999 is larger than the largest count",
+        ),
+    ];
+
+    for (value, message) in cases {
+        sandbox
+            .headless(&["--max-events", value, BATCH])
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(message));
+        assert!(!sandbox.exists(STORE), "--max-events {value} created the store");
+    }
+}

@@ -174,7 +174,7 @@ pub const NORMAL: &[Binding] = &[
     },
     Binding {
         keys: &[code_key(KeyCode::BackTab)],
-        label: "S-Tab",
+        label: "Shift-Tab",
         short: "",
         description: "move the focus back",
         action: Action::FocusPrevious,
