@@ -96,11 +96,15 @@ fn report(ended: Ended, store_name: &str, mode: StoreMode) -> ExitCode {
         StoreMode::Live | StoreMode::EmptyBatch => StoreNote::Added(finished.added),
     };
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(
-        stderr,
-        "{}",
-        summary_line(finished.events, &finished.counts, store_name, note)
-    );
+    let mut summary = summary_line(finished.events, &finished.counts, store_name, note);
+    // A session may end before every event was stepped; say so, or the counts
+    // would seem not to add up.
+    let not_stepped = finished.events.saturating_sub(finished.counts.total());
+    if not_stepped > 0 {
+        let noun = if not_stepped == 1 { "event" } else { "events" };
+        summary.push_str(&format!("; {not_stepped} {noun} not stepped"));
+    }
+    let _ = writeln!(stderr, "{summary}");
 
     let mut failed = false;
     for error in [finished.store_error, finished.sync_error.map(|e| e.to_string())]
