@@ -2,6 +2,8 @@
 //! applies a semantic [`Action`]. Keys are turned into actions by the key map, and
 //! drawing only reads the state.
 
+use crate::core::escape::escape_display;
+use crate::core::event::Event;
 use crate::core::pipeline::{FirstSeen, Outcome, Replay};
 use crate::core::store::StoreError;
 pub use crate::tui::detail::DetailCache;
@@ -46,15 +48,26 @@ pub struct App<'s> {
     store_error: Option<String>,
     quit: bool,
     detail: DetailCache,
+    /// Display widths of the widest escaped event_id and event_type of the
+    /// batch, measured once, so the table gives those columns no more room than
+    /// they can use.
+    text_widths: (usize, usize),
     /// Scroll state the frame keeps; see [`ViewState`].
     pub view: ViewState,
 }
 
 impl<'s> App<'s> {
+    /// Display widths of the widest event_id and event_type of the batch, as
+    /// the table shows them (escaped).
+    pub fn text_widths(&self) -> (usize, usize) {
+        self.text_widths
+    }
+
     /// Starts a session with every event pending and the first one selected.
     /// `warnings` (about unreadable store lines, for example) are shown first.
     pub fn new(replay: Replay<'s>, session: Session, warnings: Vec<String>) -> App<'s> {
         let visible = (0..replay.batch().len()).collect();
+        let text_widths = widest_id_and_type(replay.batch());
         let message = (!warnings.is_empty()).then(|| Message {
             kind: MessageKind::Warning,
             text: warnings.join(" "),
@@ -80,6 +93,7 @@ impl<'s> App<'s> {
             store_error: None,
             quit: false,
             detail: DetailCache::default(),
+            text_widths,
             view: ViewState::default(),
         };
         app.refresh_detail();
@@ -511,4 +525,15 @@ impl<'s> App<'s> {
     pub fn should_quit(&self) -> bool {
         self.quit
     }
+}
+
+/// Returns the display widths of the widest escaped event_id and event_type.
+fn widest_id_and_type(batch: &[Event]) -> (usize, usize) {
+    let widest = |text: Option<&str>| text.map_or(0, |text| crate::tui::text::width(&escape_display(text)));
+    batch.iter().fold((0, 0), |(id, kind), event| {
+        (
+            id.max(widest(event.event_id.as_deref())),
+            kind.max(widest(event.event_type.as_deref())),
+        )
+    })
 }

@@ -116,6 +116,10 @@ fn keep_in_view(offset: usize, selected: usize, rows: usize, len: usize) -> usiz
 
 /// Widths of the six columns for a table `width` columns wide, laid out the
 /// way the table lays them out, so that text can be cut to fit with `…`.
+///
+/// The id and type columns get the width of their widest value when that leaves
+/// the note a third of the flexible room; otherwise they share what is left
+/// in proportion to those widths.
 fn column_widths(app: &App, width: u16) -> [u16; 6] {
     let last_index = app.replay().batch().len().saturating_sub(1);
     let index_width = last_index.to_string().len().max(1) as u16;
@@ -125,18 +129,37 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
     } else {
         TIMESTAMP_WIDTH
     };
-    let [index, status, id, kind, timestamp, note] = Rect::new(0, 0, room, 1).layout(
+    let [index, status, flexible, timestamp] = Rect::new(0, 0, room, 1).layout(
         &Layout::horizontal([
             Constraint::Length(index_width),
             Constraint::Length(STATUS_WIDTH),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
+            Constraint::Fill(1),
             Constraint::Length(timestamp_width),
-            Constraint::Fill(3),
         ])
         .spacing(1),
     );
-    [index, status, id, kind, timestamp, note].map(|rect| rect.width)
+
+    // The flexible part holds id, type and note with two spaces between them.
+    let flexible_width = usize::from(flexible.width.saturating_sub(2));
+    let (widest_id, widest_type) = app.text_widths();
+    let (widest_id, widest_type) = (widest_id.max(1), widest_type.max(1));
+    let for_id_and_type = flexible_width - flexible_width / 3;
+    let (id, kind) = if widest_id + widest_type <= for_id_and_type {
+        (widest_id, widest_type)
+    } else {
+        let id = for_id_and_type * widest_id / (widest_id + widest_type);
+        (id, for_id_and_type - id)
+    };
+    let note = flexible_width - id - kind;
+    let to_u16 = |value: usize| u16::try_from(value).unwrap_or(u16::MAX);
+    [
+        index.width,
+        status.width,
+        to_u16(id),
+        to_u16(kind),
+        timestamp.width,
+        to_u16(note),
+    ]
 }
 
 fn event_row(event: &Event, outcome: Option<&Outcome>, widths: &[u16; 6], theme: Theme) -> Row<'static> {
