@@ -48,18 +48,18 @@ pub struct App<'s> {
     store_error: Option<String>,
     quit: bool,
     detail: DetailCache,
-    /// Display widths of the widest escaped event_id and event_type of the
-    /// batch, measured once, so the table gives those columns no more room than
-    /// they can use.
-    text_widths: (usize, usize),
+    /// Display widths of the widest escaped event_id, event_type and timestamp
+    /// of the batch, measured once, so the table gives those columns no more
+    /// room than they can use.
+    text_widths: (usize, usize, usize),
     /// Scroll state the frame keeps; see [`ViewState`].
     pub view: ViewState,
 }
 
 impl<'s> App<'s> {
-    /// Display widths of the widest event_id and event_type of the batch, as
-    /// the table shows them (escaped).
-    pub fn text_widths(&self) -> (usize, usize) {
+    /// Display widths of the widest event_id, event_type and timestamp of the
+    /// batch, as the table shows them (escaped).
+    pub fn text_widths(&self) -> (usize, usize, usize) {
         self.text_widths
     }
 
@@ -67,7 +67,7 @@ impl<'s> App<'s> {
     /// `warnings` (about unreadable store lines, for example) are shown first.
     pub fn new(replay: Replay<'s>, session: Session, warnings: Vec<String>) -> App<'s> {
         let visible = (0..replay.batch().len()).collect();
-        let text_widths = widest_id_and_type(replay.batch());
+        let text_widths = widest_texts(replay.batch());
         let message = (!warnings.is_empty()).then(|| Message {
             kind: MessageKind::Warning,
             text: warnings.join(" "),
@@ -527,13 +527,15 @@ impl<'s> App<'s> {
     }
 }
 
-/// Returns the display widths of the widest escaped event_id and event_type.
-fn widest_id_and_type(batch: &[Event]) -> (usize, usize) {
+/// Returns the display widths of the widest escaped event_id, event_type and
+/// timestamp.
+fn widest_texts(batch: &[Event]) -> (usize, usize, usize) {
     let widest = |text: Option<&str>| text.map_or(0, |text| crate::tui::text::width(&escape_display(text)));
-    batch.iter().fold((0, 0), |(id, kind), event| {
+    batch.iter().fold((0, 0, 0), |(id, kind, timestamp), event| {
         (
             id.max(widest(event.event_id.as_deref())),
             kind.max(widest(event.event_type.as_deref())),
+            timestamp.max(widest(event.timestamp.as_deref())),
         )
     })
 }

@@ -13,10 +13,11 @@ use crate::tui::ui::theme::{Theme, status_text};
 
 const HIGHLIGHT: &str = "> ";
 const STATUS_WIDTH: u16 = 11;
-/// Columns of a UTC timestamp (`2024-01-15T08:00:07Z`), and of one with an
-/// offset (`2024-01-15T08:00:07+09:00`), shown whole on wide terminals.
+/// Columns of a UTC timestamp (`2024-01-15T08:00:07Z`), and of the longest
+/// valid one (nine fraction digits and an offset), the most a wide terminal
+/// gives the column when the batch has timestamps that long.
 const TIMESTAMP_WIDTH: u16 = 20;
-const TIMESTAMP_WITH_OFFSET_WIDTH: u16 = 25;
+const LONGEST_TIMESTAMP_WIDTH: usize = 35;
 const WIDE_TABLE: u16 = 110;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -124,8 +125,9 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
     let last_index = app.replay().batch().len().saturating_sub(1);
     let index_width = last_index.to_string().len().max(1) as u16;
     let room = width.saturating_sub(HIGHLIGHT.len() as u16);
+    let (widest_id, widest_type, widest_timestamp) = app.text_widths();
     let timestamp_width = if width >= WIDE_TABLE {
-        TIMESTAMP_WITH_OFFSET_WIDTH
+        widest_timestamp.clamp(usize::from(TIMESTAMP_WIDTH), LONGEST_TIMESTAMP_WIDTH) as u16
     } else {
         TIMESTAMP_WIDTH
     };
@@ -141,8 +143,8 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
 
     // The flexible part holds id, type and note with two spaces between them.
     let flexible_width = usize::from(flexible.width.saturating_sub(2));
-    let (widest_id, widest_type) = app.text_widths();
-    let (widest_id, widest_type) = (widest_id.max(1), widest_type.max(1));
+    // The headings must fit too.
+    let (widest_id, widest_type) = (widest_id.max("event_id".len()), widest_type.max("event_type".len()));
     let for_id_and_type = flexible_width - flexible_width / 3;
     let (id, kind) = if widest_id + widest_type <= for_id_and_type {
         (widest_id, widest_type)
