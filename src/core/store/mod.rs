@@ -16,7 +16,7 @@ use crate::core::escape::escape_display;
 /// How often a run checks whether another process has released the store's lock.
 const LOCK_POLL_INTERVAL: Duration = Duration::from_millis(50);
 
-/// How a run opens its store.
+/// Options for opening a store.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoreOptions {
     /// Read the store under a shared lock and never write or create it.
@@ -25,7 +25,7 @@ pub struct StoreOptions {
     pub wait_lock: Duration,
 }
 
-/// A store failure. Each message names the store and says what to do next.
+/// A store failure. Each message names the store and the next step to take.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store {path} is {kind}, not a regular file; pass --store with the path of a file")]
@@ -63,7 +63,7 @@ pub enum StoreError {
     Write {
         path: String,
         source: io::Error,
-        /// What became of the partial line, when cutting it off failed too.
+        /// A note on the partial line, when cutting it off failed too.
         cleanup: String,
     },
 
@@ -161,7 +161,7 @@ impl Store {
         Ok((store, ids))
     }
 
-    /// The store's path as given.
+    /// Returns the store's path as given.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -191,8 +191,9 @@ impl Store {
     /// the kernel takes it all, so that a line is never split between two writes
     /// of this run and other readers see whole lines.
     ///
-    /// On failure any partial line is cut off again: the error says how many bytes
-    /// of `lines` are in the file as whole lines. In a dry run nothing is written.
+    /// On failure any partial line is cut off again, and the error counts the
+    /// bytes of `lines` that are in the file as whole lines. In a dry run nothing
+    /// is written.
     pub fn append(&mut self, lines: &[u8]) -> Result<Appended, AppendError> {
         if self.dry_run || lines.is_empty() {
             return Ok(Appended {
