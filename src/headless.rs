@@ -6,7 +6,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::ExitCode;
 
-use webhook_dedup::core::escape::escape_display;
+use webhook_dedup::core::escape::{escape_display, escape_path};
 use webhook_dedup::core::event::Event;
 use webhook_dedup::core::load::{Batch, EventsInput, LoadError, load_batch};
 use webhook_dedup::core::mapping::{MapError, Mapping, Source};
@@ -58,7 +58,7 @@ impl From<StoreError> for Failure {
 }
 
 /// Reads the batch that the command line names, mapped as `--source` and `--map`
-/// say, and rejects a store that is one of its files. The headless mode and the
+/// set, and rejects a store that is one of its files. The headless mode and the
 /// UI both load through here, before they open the store.
 pub(crate) fn load_checked_batch(cli: &Cli) -> Result<(EventsInput, Batch), Failure> {
     let mapping = Mapping::new(cli.source, cli.map.iter().flat_map(|arg| arg.0.iter().cloned()))?;
@@ -172,8 +172,8 @@ fn reject_store_as_input(events: &Path, store: &Path) -> Result<(), Failure> {
             exit_code: EXIT_USAGE,
             message: format!(
                 "the store {} is the same file as the events file {}; pass --store with another path",
-                escape_display(&store.display().to_string()),
-                escape_display(&events.display().to_string())
+                escape_path(store),
+                escape_path(events)
             ),
         });
     }

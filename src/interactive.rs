@@ -97,8 +97,8 @@ fn report(ended: Ended, store_name: &str, mode: StoreMode) -> ExitCode {
     };
     let mut stderr = io::stderr().lock();
     let mut summary = summary_line(finished.events, &finished.counts, store_name, note);
-    // A session may end before every event was stepped; say so, or the counts
-    // would seem not to add up.
+    // A session may end before every event was stepped. The summary counts
+    // those events, or the counts would seem not to add up.
     let not_stepped = finished.events.saturating_sub(finished.counts.total());
     if not_stepped > 0 {
         let noun = if not_stepped == 1 { "event" } else { "events" };

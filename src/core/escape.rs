@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// Returns whether `c` must never reach a terminal raw: C0 controls, DEL, C1
 /// controls, the line and paragraph separators, and the bidirectional controls.
@@ -42,6 +43,12 @@ pub fn escape_display(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     push_display(&mut out, text);
     Cow::Owned(out)
+}
+
+/// Returns a path as messages show it, escaped as [`escape_display`] describes,
+/// because a path may contain control characters too.
+pub fn escape_path(path: &Path) -> String {
+    escape_display(&path.display().to_string()).into_owned()
 }
 
 /// Appends `text` to `out`, escaped as [`escape_display`] describes.

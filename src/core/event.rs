@@ -6,10 +6,10 @@ use crate::core::escape::escape_and_cut;
 use crate::core::parse::ParsedValue;
 use crate::core::timestamp::is_rfc3339;
 
-/// Longest valid `event_id`, counted in Unicode scalar values.
+/// Maximum length of a valid `event_id`, counted in Unicode scalar values.
 pub const MAX_EVENT_ID_CHARS: usize = 100;
 
-/// Longest timestamp value quoted in a malformed reason, `…` included.
+/// Maximum length of a timestamp value quoted in a malformed reason, `…` included.
 const MAX_QUOTED_TIMESTAMP_CHARS: usize = 60;
 
 /// The four fields of an event, in the order their rules are checked.
@@ -35,7 +35,7 @@ pub struct Event {
     /// delivery, a captured request with its body as received). `None` for
     /// objects in the events shape, whose fields are the object.
     pub original: Option<Value>,
-    /// Why the event is malformed, in the exact reason text; `None` when valid.
+    /// The reason the event is malformed, in the exact reason text, or `None` when valid.
     pub malformed: Option<String>,
 }
 

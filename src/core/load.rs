@@ -7,14 +7,14 @@ use std::ops::Range;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use crate::core::escape::escape_display;
+use crate::core::escape::escape_path;
 use crate::core::event::Event;
 use crate::core::mapping::Mapping;
 use crate::core::parse::{EventsTopLevel, TopLevel};
 
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
-/// Where a batch comes from.
+/// The source of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventsInput {
     /// Standard input, named `-` on the command line.
@@ -32,11 +32,11 @@ impl EventsInput {
         }
     }
 
-    /// The input as shown in messages.
+    /// Returns the input's name as messages show it.
     pub fn display_name(&self) -> String {
         match self {
             EventsInput::Stdin => "standard input".to_owned(),
-            EventsInput::File(path) => escape_display(&path.display().to_string()).into_owned(),
+            EventsInput::File(path) => escape_path(path),
         }
     }
 }
@@ -138,19 +138,15 @@ impl fmt::Display for LoadWarning {
             LoadWarning::NoEventFiles { directory } => write!(
                 f,
                 "events directory {} contains no *.json or *.jsonl file, so the batch is empty; check the path, or name the files *.json or *.jsonl",
-                display_path(directory)
+                escape_path(directory)
             ),
             LoadWarning::NotAFile { path } => write!(
                 f,
                 "skipped {}: not a regular file, and directories are not read recursively",
-                display_path(path)
+                escape_path(path)
             ),
         }
     }
-}
-
-fn display_path(path: &Path) -> String {
-    escape_display(&path.display().to_string()).into_owned()
 }
 
 /// Reads and parses a whole batch in the events shape. At most `max_events`
@@ -198,7 +194,7 @@ pub fn load_batch(input: &EventsInput, max_events: usize, mapping: &Mapping) -> 
 }
 
 fn load_directory(directory: &Path, max_events: usize, mapping: &Mapping, batch: &mut Batch) -> Result<(), LoadError> {
-    let dir_name = display_path(directory);
+    let dir_name = escape_path(directory);
     let paths = event_files(directory, &mut batch.warnings).map_err(|source| LoadError::ReadDirectory {
         name: dir_name.clone(),
         source,
@@ -210,7 +206,7 @@ fn load_directory(directory: &Path, max_events: usize, mapping: &Mapping, batch:
     }
 
     for path in paths {
-        let file_name = display_path(&path);
+        let file_name = escape_path(&path);
         let bytes = std::fs::read(&path).map_err(|source| LoadError::Read {
             name: file_name.clone(),
             source,
@@ -269,7 +265,7 @@ fn event_files(directory: &Path, warnings: &mut Vec<LoadWarning>) -> io::Result<
     Ok(paths)
 }
 
-/// Why a stream of events could not be parsed, before the input is named.
+/// The reason a stream of events could not be parsed, before the input is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseFailure {
     Json { line: usize, column: usize, detail: String },

@@ -16,7 +16,7 @@ use crate::core::store::{Appended, Store, StoreError, StoredIds, push_store_line
 /// across one, which leaves a window of one short copy.
 const STORE_PAGE_BYTES: u64 = 4096;
 
-/// Where a duplicate's id was first seen.
+/// The first occurrence of a duplicate's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirstSeen {
     /// The index of the event in this batch that processed the id.
@@ -25,7 +25,7 @@ pub enum FirstSeen {
     PreviousRun,
 }
 
-/// What the pipeline did with one event.
+/// The pipeline's decision for one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// The id was new: it was appended to the store.
@@ -37,7 +37,7 @@ pub enum Outcome {
         /// that occurrence was in a previous run, whose payload is not kept.
         payload_differs: Option<bool>,
     },
-    /// The event broke a rule; [`Event::malformed`] says which.
+    /// The event broke a rule; [`Event::malformed`] gives the reason.
     Malformed,
 }
 
@@ -69,7 +69,7 @@ impl Counts {
         *count = count.saturating_sub(1);
     }
 
-    /// All outcomes counted.
+    /// Returns the number of outcomes counted.
     pub fn total(&self) -> usize {
         self.processed + self.duplicates + self.malformed
     }
@@ -338,17 +338,17 @@ impl<'s> Replay<'s> {
         Ok(Some(index))
     }
 
-    /// The events of the batch, in input order.
+    /// Returns the events of the batch, in input order.
     pub fn batch(&self) -> &[Event] {
         &self.batch
     }
 
-    /// The steps taken so far; `steps()[i]` belongs to `batch()[i]`.
+    /// Returns the steps taken so far. `steps()[i]` belongs to `batch()[i]`.
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// The outcome of the event at `index`, or `None` while it is pending.
+    /// Returns the outcome of the event at `index`, or `None` while it is pending.
     pub fn outcome(&self, index: usize) -> Option<&Outcome> {
         self.steps.get(index).map(|step| &step.outcome)
     }
@@ -363,17 +363,17 @@ impl<'s> Replay<'s> {
         self.steps.len() == self.batch.len()
     }
 
-    /// The ids that were in the store when the session started, in file order.
+    /// Returns the ids that were in the store when the session started, in file order.
     pub fn stored_ids(&self) -> &'s StoredIds {
         self.stored
     }
 
-    /// The indexes of the events whose ids this session added, in store order.
+    /// Returns the indexes of the events whose ids this session added, in store order.
     pub fn added(&self) -> &[usize] {
         &self.added
     }
 
-    /// The store this replay writes.
+    /// Returns the store this replay writes.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -7,7 +7,7 @@ use crate::core::event::Event;
 use crate::core::pipeline::{Counts, FirstSeen, Outcome};
 
 /// Appends the text report line for one event, `\n` included. Event text is
-/// escaped, so the line holds no control character.
+/// escaped, so the line contains no control character.
 pub fn push_text_line(out: &mut String, event: &Event, outcome: &Outcome) {
     let id = event.event_id.as_deref().unwrap_or("");
     match outcome {
@@ -29,7 +29,7 @@ pub fn push_text_line(out: &mut String, event: &Event, outcome: &Outcome) {
 
 /// Appends the JSON report line for one event, `\n` included.
 ///
-/// The object holds `index`, `event_id`, `event_type` and `status`, then
+/// The object contains `index`, `event_id`, `event_type` and `status`, then
 /// `reason` for a malformed event, or `first_seen` and `payload_differs` for a
 /// duplicate. Strings keep the exact text, with control characters as `\uXXXX`.
 pub fn push_json_line(out: &mut String, event: &Event, outcome: &Outcome) {
@@ -72,7 +72,7 @@ fn push_json_or_null(out: &mut String, text: Option<&str>) {
     }
 }
 
-/// How the summary describes the store.
+/// The summary's note on the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreNote {
     /// A live run: this many ids were appended.

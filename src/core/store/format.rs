@@ -114,8 +114,9 @@ impl StoredIds {
 
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
-            // Every line is valid UTF-8 or blanked above, so this cannot happen;
-            // the lossy copy keeps the span offsets all the same.
+            // Every line is valid UTF-8 or blanked above, so this branch is not
+            // expected to run. If it did, ids after an invalid byte would read
+            // shifted, but `get` checks every range, so nothing panics.
             Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
         };
         let mut ids = StoredIds {
@@ -139,14 +140,14 @@ impl StoredIds {
         self.spans.is_empty()
     }
 
-    /// The id at `position` in file order.
+    /// Returns the id at `position` in file order.
     pub fn get(&self, position: usize) -> Option<&str> {
         let span = self.spans.get(position)?;
         let start = span.start as usize;
         self.text.get(start..start + span.len as usize)
     }
 
-    /// The ids in file order.
+    /// Returns the ids in file order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.spans.iter().map(|span| {
             let start = span.start as usize;
@@ -188,7 +189,7 @@ enum LineKind {
     Skipped,
 }
 
-/// Decodes one line of the store. `known_utf8` says that the whole file is
+/// Decodes one line of the store. `known_utf8` is true when the whole file is
 /// valid UTF-8, so that a plain line needs no check of its own.
 fn decode_line_in_place(bytes: &mut [u8], range: Range<usize>, known_utf8: bool) -> LineKind {
     let line = &bytes[range.clone()];

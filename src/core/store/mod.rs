@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 pub use format::{StoredIds, push_store_line};
 
-use crate::core::escape::escape_display;
+use crate::core::escape::escape_path;
 
 /// How often a run checks whether another process has released the store's lock.
 const LOCK_POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -143,12 +143,14 @@ impl Store {
         lock(&file, path, options)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|source| StoreError::Read {
-            path: show(path),
+            path: escape_path(path),
             source,
         })?;
         let len = bytes.len() as u64;
         let ends_with_newline = bytes.last().is_none_or(|&b| b == b'\n');
-        let ids = StoredIds::parse(bytes).map_err(|_| StoreError::TooLarge { path: show(path) })?;
+        let ids = StoredIds::parse(bytes).map_err(|_| StoreError::TooLarge {
+            path: escape_path(path),
+        })?;
 
         let store = Store {
             path: path.to_owned(),
@@ -273,7 +275,7 @@ impl Store {
         AppendError {
             complete_bytes: keep.saturating_sub(prefix),
             error: StoreError::Write {
-                path: show(&self.path),
+                path: escape_path(&self.path),
                 source: error,
                 cleanup,
             },
@@ -287,7 +289,7 @@ impl Store {
             return Ok(());
         };
         let sync_error = |source| StoreError::Sync {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             source,
         };
         file.sync_all().map_err(sync_error)?;
@@ -312,10 +314,12 @@ impl Store {
         }
         self.check_not_replaced()?;
         let Some(file) = self.file.as_ref() else {
-            return Err(StoreError::Replaced { path: show(&self.path) });
+            return Err(StoreError::Replaced {
+                path: escape_path(&self.path),
+            });
         };
         let changed = |detail: String| StoreError::ChangedOutside {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             detail,
         };
 
@@ -329,7 +333,7 @@ impl Store {
         }
 
         let read_error = |source| StoreError::Read {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             source,
         };
         let actual_len = file.metadata().map_err(read_error)?.len();
@@ -346,7 +350,7 @@ impl Store {
         }
 
         file.set_len(appended.start).map_err(|source| StoreError::Write {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             source,
             cleanup: String::new(),
         })?;
@@ -359,7 +363,7 @@ impl Store {
 
     fn write_error(&self, source: io::Error) -> StoreError {
         StoreError::Write {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             source,
             cleanup: String::new(),
         }
@@ -371,7 +375,7 @@ impl Store {
         if let (Some(file), Some(last_offset)) = (&self.file, file_len.checked_sub(1)) {
             std::os::unix::fs::FileExt::read_exact_at(file, &mut last, last_offset).map_err(|source| {
                 StoreError::Read {
-                    path: show(&self.path),
+                    path: escape_path(&self.path),
                     source,
                 }
             })?;
@@ -385,14 +389,18 @@ impl Store {
     /// that file's current length.
     fn check_not_replaced(&self) -> Result<u64, StoreError> {
         let (Some(file), Ok(on_disk)) = (&self.file, std::fs::metadata(&self.path)) else {
-            return Err(StoreError::Replaced { path: show(&self.path) });
+            return Err(StoreError::Replaced {
+                path: escape_path(&self.path),
+            });
         };
         let ours = file.metadata().map_err(|source| StoreError::Read {
-            path: show(&self.path),
+            path: escape_path(&self.path),
             source,
         })?;
         if ours.dev() != on_disk.dev() || ours.ino() != on_disk.ino() {
-            return Err(StoreError::Replaced { path: show(&self.path) });
+            return Err(StoreError::Replaced {
+                path: escape_path(&self.path),
+            });
         }
         Ok(ours.len())
     }
@@ -432,7 +440,10 @@ fn reject_non_regular(path: &Path, metadata: io::Result<std::fs::Metadata>) -> R
     } else {
         "not a regular file"
     };
-    Err(StoreError::NotAFile { path: show(path), kind })
+    Err(StoreError::NotAFile {
+        path: escape_path(path),
+        kind,
+    })
 }
 
 /// Opens the store for reading and appending, creating it when missing. Returns
@@ -479,7 +490,7 @@ fn open_error(path: &Path, source: io::Error, dry_run: bool) -> StoreError {
         _ => "check the path and its permissions",
     };
     StoreError::Open {
-        path: show(path),
+        path: escape_path(path),
         source,
         hint,
     }
@@ -498,7 +509,7 @@ fn lock(file: &File, path: &Path, options: StoreOptions) -> Result<(), StoreErro
             Err(std::fs::TryLockError::WouldBlock) => {}
             Err(std::fs::TryLockError::Error(source)) => {
                 return Err(StoreError::Lock {
-                    path: show(path),
+                    path: escape_path(path),
                     source,
                 });
             }
@@ -507,21 +518,18 @@ fn lock(file: &File, path: &Path, options: StoreOptions) -> Result<(), StoreErro
         let waited = started.elapsed();
         if waited >= options.wait_lock {
             return Err(if options.wait_lock.is_zero() {
-                StoreError::Locked { path: show(path) }
+                StoreError::Locked {
+                    path: escape_path(path),
+                }
             } else {
                 StoreError::StillLocked {
-                    path: show(path),
+                    path: escape_path(path),
                     seconds: options.wait_lock.as_secs_f64(),
                 }
             });
         }
         thread::sleep(LOCK_POLL_INTERVAL.min(options.wait_lock - waited));
     }
-}
-
-/// A path as shown in messages, escaped because it may hold control characters.
-fn show(path: &Path) -> String {
-    escape_display(&path.display().to_string()).into_owned()
 }
 
 #[cfg(test)]
@@ -563,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn append_starts_a_new_line_after_an_outside_write() {
+    fn append_after_outside_write() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store.txt");
         std::fs::write(&path, "a\n").unwrap();

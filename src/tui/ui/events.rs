@@ -119,8 +119,8 @@ fn keep_in_view(offset: usize, selected: usize, rows: usize, len: usize) -> usiz
 /// way the table lays them out, so that text can be cut to fit with `…`.
 ///
 /// The id and type columns get the width of their widest value when that leaves
-/// the note a third of the flexible room; otherwise they share what is left
-/// in proportion to those widths.
+/// the note a third of the flexible room. Otherwise they share what is left in
+/// proportion to those widths.
 fn column_widths(app: &App, width: u16) -> [u16; 6] {
     let last_index = app.replay().batch().len().saturating_sub(1);
     let index_width = last_index.to_string().len().max(1) as u16;
@@ -141,7 +141,7 @@ fn column_widths(app: &App, width: u16) -> [u16; 6] {
         .spacing(1),
     );
 
-    // The flexible part holds id, type and note with two spaces between them.
+    // The flexible part contains id, type and note, with two spaces between them.
     let flexible_width = usize::from(flexible.width.saturating_sub(2));
     // The headings must fit too.
     let (widest_id, widest_type) = (widest_id.max("event_id".len()), widest_type.max("event_type".len()));
